@@ -1,0 +1,61 @@
+"""create_app(): the one place that wires the web side (DESIGN §2)."""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import Flask, Response, jsonify
+from linebot.v3.webhook import SignatureValidator
+
+from bot.keyring import resolve_data_key, user_key_secret
+from bot.line.webhook import MAX_BODY, webhook
+from bot.logs import setup_logging
+from bot.settings import Settings, load_settings
+from bot.store.connection import open_redis
+from bot.store.inbox import Inbox
+from bot.store.queue import PartitionQueue
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -> Flask:
+    """The Flask app; gunicorn calls it with no arguments, tests pass their own settings and Redis."""
+    if settings is None:
+        setup_logging()
+        settings = load_settings()
+    if r is None:
+        if not settings.redis_url:
+            raise RuntimeError("REDIS_URL is not set: start through `kakehashi serve`, which provides one")
+        r = open_redis(settings.redis_url, cluster=settings.redis_cluster)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    secret = user_key_secret(resolve_data_key(settings))
+    app.extensions["kakehashi.settings"] = settings
+    app.extensions["kakehashi.redis"] = r
+    app.extensions["kakehashi.inbox"] = Inbox(r, settings.partitions, secret)
+    app.extensions["kakehashi.validator"] = (
+        SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None
+    )
+    app.register_blueprint(webhook)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz() -> tuple[Response, int]:
+        try:
+            r.ping()
+            workers = PartitionQueue.workers_alive(r)
+        except redis.RedisError:
+            return jsonify(status="redis unreachable"), 503
+        if workers < 1:
+            return jsonify(status="no workers", redis="ok", workers=0), 503
+        return jsonify(status="ready", redis="ok", workers=workers), 200
+
+    @app.errorhandler(413)
+    def too_large(_: Exception) -> tuple[str, int]:
+        return "body too large\n", 413
+
+    return app

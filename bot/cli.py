@@ -1,0 +1,163 @@
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("kakehashi")
+
+
+def _prepare(settings: Settings):  # noqa: ANN202 - (settings, redis, embedded)
+    """Provide a Redis (embedded when REDIS_URL is unset) and the data key, for this process and its children."""
+    from bot.keyring import resolve_data_key
+    from bot.store.connection import ensure_redis_url, open_redis
+
+    key = resolve_data_key(settings)
+    settings, embedded = ensure_redis_url(settings)
+    import base64
+
+    os.environ["REDIS_URL"] = settings.redis_url or ""
+    os.environ["KAKEHASHI_DATA_KEY"] = base64.urlsafe_b64encode(key).decode()
+    settings = settings.with_(data_key=os.environ["KAKEHASHI_DATA_KEY"])
+    return settings, open_redis(settings.redis_url or "", cluster=settings.redis_cluster), embedded
+
+
+def _wait_for_signal() -> threading.Event:
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    return done
+
+
+def cmd_serve(settings: Settings) -> int:
+    """gunicorn web processes + stream worker threads, in the foreground, stopped cleanly by SIGTERM."""
+    from bot.runtime import build_worker
+
+    settings, r, embedded = _prepare(settings)
+    worker = build_worker(settings, r).start() if settings.line_enabled else None
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bot.app:create_app()", "--bind", f"0.0.0.0:{settings.port}",
+         "--workers", str(settings.web_concurrency), "--worker-class", "gthread", "--threads", "8",
+         "--graceful-timeout", "10", "--log-level", "warning"],
+        env=os.environ.copy(),
+    )
+    print(f"Kakehashi is listening on http://127.0.0.1:{settings.port}")
+    if settings.line_enabled:
+        print(f"  LINE webhook: POST http://<this host>:{settings.port}/callback")
+    else:
+        print("  No LINE credentials set: the webhook refuses everything.")
+    print("  Talk to the bot in a terminal: .venv/bin/kakehashi chat   (same engine, same Redis)")
+    print("  Stop with Ctrl-C.")
+    sys.stdout.flush()
+    done = _wait_for_signal()
+    while not done.wait(0.5):
+        if web.poll() is not None:
+            log.error("gunicorn exited with %s", web.returncode)
+            break
+    web.terminate()
+    try:
+        web.wait(15)
+    except subprocess.TimeoutExpired:
+        web.kill()
+    if worker:
+        worker.stop()
+    if embedded:
+        embedded.stop()
+    return 0 if done.is_set() else 1
+
+
+def cmd_worker(settings: Settings) -> int:
+    from bot.runtime import build_worker
+
+    settings, r, embedded = _prepare(settings)
+    worker = build_worker(settings, r).start()
+    _wait_for_signal().wait()
+    worker.stop()
+    if embedded:
+        embedded.stop()
+    return 0
+
+
+def cmd_chat(settings: Settings, name: str) -> int:
+    from bot.chat import chat
+
+    settings, r, embedded = _prepare(settings)
+    try:
+        chat(settings, r, name)
+    finally:
+        if embedded:
+            embedded.stop()
+    return 0
+
+
+def cmd_flows_check(settings: Settings) -> int:
+    from bot.engine.check import check
+    from bot.engine.facts import load_facts
+    from bot.engine.flows import load_flows
+    from bot.engine.texts import Texts
+    from bot.legal.registry import CALCULATORS
+
+    flows = load_flows(settings.flows_dir)
+    problems = check(flows, Texts.load(settings.locales_dir), load_facts(settings.flows_dir / "facts.yaml"),
+                     CALCULATORS)
+    for line in problems:
+        print(line)
+    print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))
+    return 1 if problems else 0
+
+
+def cmd_flows_graph(settings: Settings, flow_id: str) -> int:
+    from bot.engine.flows import load_flows
+    from bot.engine.graph import mermaid
+
+    flows = load_flows(settings.flows_dir)
+    if flow_id not in flows:
+        print(f"unknown flow {flow_id!r}; known: {', '.join(sorted(flows))}", file=sys.stderr)
+        return 2
+    print(mermaid(flows[flow_id]))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kakehashi", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="web (gunicorn) + workers, in the foreground")
+    sub.add_parser("worker", help="stream workers only")
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--name", default="terminal", help="who you are (a separate conversation per name)")
+    flows = sub.add_parser("flows", help="check or draw the flows").add_subparsers(dest="flows", required=True)
+    flows.add_parser("check", help="every flow reachable, texts present, facts sourced")
+    graph = flows.add_parser("graph", help="a Mermaid diagram of one flow")
+    graph.add_argument("flow")
+    args = parser.parse_args(argv)
+
+    from bot.logs import setup_logging
+
+    setup_logging()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"kakehashi: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "serve":
+            return cmd_serve(settings)
+        if args.command == "worker":
+            return cmd_worker(settings)
+        if args.command == "chat":
+            return cmd_chat(settings, args.name)
+        if args.flows == "check":
+            return cmd_flows_check(settings)
+        return cmd_flows_graph(settings, args.flow)
+    except SettingsError as exc:
+        print(f"kakehashi: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,133 @@
+"""`kakehashi flows check`: every flow reachable, no dead ends, every text in every locale, every fact sourced.
+
+Run in CI and before a reviewer's change lands, so a broken flow is a message here, not a user stuck at 3 a.m.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bot.engine.conditions import check_condition
+from bot.engine.facts import CONFIDENCE, Fact
+from bot.engine.flows import FLOW_PREFIX, INPUT_FORMATS, Flow, Node
+from bot.engine.texts import LANGUAGES, Texts
+
+ENGINE_KEYS = (
+    "common.welcome", "common.disclaimer", "common.sorry", "common.not_understood", "common.offer_menu",
+    "common.stale_button", "common.nothing_before", "common.language_set", "common.help",
+    "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
+    "common.button.menu", "common.button.back", *(f"common.invalid.{f}" for f in INPUT_FORMATS),
+)
+MAX_LABEL, MAX_CHOICES = 20, 13
+
+
+def _keys(node: Node) -> Iterable[str]:
+    yield from (k for k in (node.text, node.title) if k)
+    yield from node.texts
+    yield from (o.label for o in node.options)
+    for section in node.sections:
+        yield section.text
+        if section.heading:
+            yield section.heading
+
+
+def _node_problems(flow: Flow, node: Node, calculators: Iterable[str]) -> list[str]:
+    where = f"{flow.id}/{node.name}"
+    need = {
+        "say": node.texts and node.next,
+        "ask": node.text and node.options,
+        "input": node.text and node.key and node.next and node.format in INPUT_FORMATS,
+        "compute": node.calculator and node.key and node.branches,
+        "result": node.title,
+    }[node.kind]
+    problems = [] if need else [f"{where}: a {node.kind} node is missing something it needs"]
+    if node.kind == "compute" and node.calculator not in calculators:
+        problems.append(f"{where}: unknown calculator {node.calculator!r}")
+    if len(node.options) + len(node.suggest) + 1 > MAX_CHOICES:
+        problems.append(f"{where}: more than {MAX_CHOICES} buttons")
+    problems += [f"{where}: {p}" for s in node.sections if s.when for p in check_condition(s.when)]
+    return problems
+
+
+def _reachable(flow: Flow) -> set[str]:
+    seen, todo = set(), [flow.start]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in flow.nodes:
+            continue
+        seen.add(name)
+        node = flow.nodes[name]
+        todo += [o.next for o in node.options] + list(node.branches.values()) + ([node.next] if node.next else [])
+    return seen
+
+
+def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], calculators: Iterable[str],
+          answer_names: Iterable[str] = ()) -> list[str]:
+    """Every problem found, as readable lines; empty means all is well."""
+    calculators = set(calculators)
+    problems: list[str] = []
+    settable = set(answer_names)
+    for flow in flows.values():
+        for node in flow.nodes.values():
+            settable |= {node.key} if node.key else set()
+            settable |= {k for o in node.options for k in o.set}
+    for flow in flows.values():
+        for target in sorted(flow.targets()):
+            if target.startswith(FLOW_PREFIX):
+                if target.removeprefix(FLOW_PREFIX) not in flows:
+                    problems.append(f"{flow.id}: leads to unknown flow {target!r}")
+            elif target not in flow.nodes:
+                problems.append(f"{flow.id}: leads to unknown node {target!r}")
+        for name in sorted(set(flow.nodes) - _reachable(flow)):
+            problems.append(f"{flow.id}/{name}: unreachable from {flow.start!r}")
+        for node in flow.nodes.values():
+            problems += _node_problems(flow, node, calculators)
+            for key in _keys(node):
+                problems += _text_problems(texts, key, facts, settable, f"{flow.id}/{node.name}")
+            for option in node.options:
+                for lang in LANGUAGES:
+                    if texts.has(lang, option.label) and len(texts.raw(lang, option.label)) > MAX_LABEL:
+                        problems.append(f"{flow.id}/{node.name}: {lang} label {option.label!r} is over "
+                                        f"{MAX_LABEL} characters")
+    for key in ENGINE_KEYS:
+        problems += _text_problems(texts, key, facts, settable, "engine")
+    ja, en = set(texts.by_lang["ja"]), set(texts.by_lang["en"])
+    problems += [f"locales: {k!r} is in ja.yaml but not en.yaml" for k in sorted(ja - en)]
+    problems += [f"locales: {k!r} is in en.yaml but not ja.yaml" for k in sorted(en - ja)]
+    for fact in facts.values():
+        if not fact.source or not fact.checked or fact.confidence not in CONFIDENCE:
+            problems.append(f"facts: {fact.id} needs a source, a checked date and a confidence in {CONFIDENCE}")
+    return problems
+
+
+def _text_problems(texts: Texts, key: str, facts: Mapping[str, Fact], settable: set[str], where: str) -> list[str]:
+    problems = []
+    for lang in LANGUAGES:
+        if not texts.has(lang, key):
+            problems.append(f"{where}: text {key!r} missing in {lang}.yaml")
+            continue
+        for name in texts.placeholders(lang, key):
+            if not _fact_for(name, facts) and name.split(".")[0] not in settable:
+                problems.append(f"{where}: {lang}:{key} uses {{{name}}}, which is neither a fact nor an answer")
+            fact = _fact_for(name, facts)
+            if fact is not None and fact.confidence == "unconfirmed":
+                problems.append(f"{where}: {lang}:{key} states UNCONFIRMED fact {fact.id}")
+    return problems
+
+
+def _fact_for(name: str, facts: Mapping[str, Fact]) -> Fact | None:
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        fact = facts.get(".".join(parts[:cut]))
+        if fact is not None:
+            return fact if _has_path(fact.value, parts[cut:]) else None
+    return None
+
+
+def _has_path(value: Any, rest: list[str]) -> bool:
+    for part in rest:
+        if not isinstance(value, Mapping) or part not in value:
+            return False
+        value = value[part]
+    return True

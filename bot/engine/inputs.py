@@ -1,0 +1,15 @@
+"""What a person did, independent of the transport: typed, tapped, followed, sent a sticker…"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["text", "postback", "follow", "unfollow", "sticker", "media", "location", "unsend", "other"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    kind: Kind
+    text: str = ""  # the typed text, or the postback data
+    params: dict[str, str] = field(default_factory=dict)  # e.g. {"date": "2025-03-01"} from a date picker

@@ -1,0 +1,58 @@
+"""What the engine says, independent of any transport: LINE, the terminal and the simulator render it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A tappable answer; `data` comes back as the postback, `label` is what the button shows."""
+
+    label: str
+    data: str
+    text: str = ""  # what appears in the chat as the user's message when tapped
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A result: a title, sections (heading, body), and a closing line (disclaimer and referral)."""
+
+    title: str
+    sections: tuple[tuple[str, str], ...]
+    footer: str = ""
+    kind: str = "card"
+
+
+Message = Text | Card
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One turn's answer: messages in order, and the choices offered after the last one."""
+
+    messages: tuple[Message, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    silent: bool = field(default=False)  # nothing to send (e.g. unfollow)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        messages: list[Message] = []
+        for m in data.get("messages", []):
+            if m["kind"] == "card":
+                sections = tuple((h, b) for h, b in m["sections"])
+                messages.append(Card(m["title"], sections, m.get("footer", "")))
+            else:
+                messages.append(Text(m["text"]))
+        choices = tuple(Choice(**c) for c in data.get("choices", []))
+        return cls(tuple(messages), choices, bool(data.get("silent", False)))

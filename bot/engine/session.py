@@ -1,0 +1,37 @@
+"""The per-user conversation state: a plain object restored from Redis each turn and saved after it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MENU_FLOW = "menu"
+MENU_NODE = "start"
+
+
+@dataclass
+class Session:
+    """`state` is the attribute the `transitions` machine of `flow` reads and writes."""
+
+    flow: str = MENU_FLOW
+    state: str = MENU_NODE
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[list[str]] = field(default_factory=list)  # earlier questions, [flow, node], for "back"
+    lang: str = "ja"
+    misses: int = 0
+    fresh: bool = True  # never spoken to yet: the first text decides the language
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Session:
+        data = json.loads(raw)
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def restart(self) -> None:
+        """Back to the menu; the language stays, answers and history go."""
+        self.flow, self.state = MENU_FLOW, MENU_NODE
+        self.answers, self.history, self.misses = {}, [], 0

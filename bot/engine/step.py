@@ -1,0 +1,257 @@
+"""One turn: a person's input + their session → what the bot says, and the session moved on.
+
+Pure with respect to I/O: no Redis, no LINE, no clock. The worker loads and saves the session around it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from transitions import MachineError
+
+from bot.engine.conditions import holds
+from bot.engine.flows import FLOW_PREFIX, Flow, FlowError, Node
+from bot.engine.inputs import Incoming
+from bot.engine.replies import Card, Choice, Message, Reply, Text
+from bot.engine.session import MENU_FLOW, Session
+from bot.engine.texts import LANGUAGES, MissingText, Texts
+from bot.engine.understand import match_option, normalize, parse_amount, parse_count
+
+log = logging.getLogger(__name__)
+
+Calculator = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
+MAX_MISSES = 2
+COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja")
+
+
+class Turn:
+    """Collects one turn's messages, rendering text keys in the session's language."""
+
+    def __init__(self, engine: Engine, session: Session) -> None:
+        self.engine, self.session = engine, session
+        self.messages: list[Message] = []
+
+    def text(self, key: str) -> str:
+        return self.engine.texts.get(self.session.lang, key, self.session.answers, self.engine.facts)
+
+    def say(self, key: str) -> None:
+        self.messages.append(Text(self.text(key)))
+
+    def reply(self, choices: tuple[Choice, ...] = ()) -> Reply:
+        return Reply(tuple(self.messages), choices)
+
+
+class Engine:
+    def __init__(
+        self,
+        flows: Mapping[str, Flow],
+        texts: Texts,
+        facts: Mapping[str, Any],
+        calculators: Mapping[str, Calculator],
+        commands: Mapping[str, list[str]],
+    ) -> None:
+        self.flows, self.texts, self.facts, self.calculators = flows, texts, facts, calculators
+        self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
+        self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
+
+    # ── entry point ────────────────────────────────────────────────────────────
+    def step(self, session: Session, incoming: Incoming) -> Reply:
+        """Never raises for anything a person can send: a broken turn restarts kindly at the menu."""
+        try:
+            return self._step(session, incoming)
+        except (FlowError, MachineError, MissingText, KeyError, ValueError, TypeError) as exc:
+            log.error("turn failed at %s/%s: %s", session.flow, session.state, type(exc).__name__)
+            session.restart()
+            turn = Turn(self, session)
+            turn.say("common.sorry")
+            return self._prompt(session, turn)
+
+    def _step(self, s: Session, inc: Incoming) -> Reply:
+        turn = Turn(self, s)
+        if inc.kind in ("unfollow", "unsend"):
+            return Reply(silent=True)
+        if inc.kind == "follow":
+            s.restart()
+            turn.say("common.welcome")
+            return self._prompt(s, turn)
+        if inc.kind not in ("text", "postback"):
+            turn.say(f"common.received.{inc.kind}")
+            return self._prompt(s, turn)
+        if inc.kind == "text" and s.fresh:
+            s.lang = "en" if _looks_english(inc.text) else s.lang
+        s.fresh = False
+        command = self._command(inc)
+        if command:
+            return self._run_command(command, s, turn)
+        node = self._node(s)
+        if inc.kind == "postback":
+            return self._tap(s, node, inc.text, turn)
+        if node.kind == "input":
+            return self._answer(s, node, inc.text, turn)
+        option = match_option(inc.text, self._option_words(node))
+        if option is None and (node.kind == "result" or s.flow == MENU_FLOW):
+            routed = match_option(inc.text, self.menu_options)
+            if routed is not None:
+                self._go(s, FLOW_PREFIX + MENU_FLOW, turn)
+                return self._choose(s, self._node(s), routed, turn)
+        if option is None:
+            return self._miss(s, turn, "common.not_understood")
+        return self._choose(s, node, option, turn)
+
+    # ── what a person can do ───────────────────────────────────────────────────
+    def _command(self, inc: Incoming) -> str | None:
+        if inc.kind == "postback":
+            return inc.text[4:] if inc.text.startswith("cmd:") and inc.text[4:] in COMMANDS else None
+        return self.commands.get(normalize(inc.text))
+
+    def _run_command(self, command: str, s: Session, turn: Turn) -> Reply:
+        if command == "menu":
+            s.restart()
+        elif command == "back":
+            if s.history:
+                s.flow, s.state = s.history.pop()
+            else:
+                turn.say("common.nothing_before")
+        elif command == "help":
+            turn.say("common.help")
+        else:
+            s.lang = command.removeprefix("lang_")
+            turn.say("common.language_set")
+        s.misses = 0
+        return self._prompt(s, turn)
+
+    def _tap(self, s: Session, node: Node, data: str, turn: Turn) -> Reply:
+        """A tapped button: `opt:<flow>.<node>.<option>`. An old button re-asks the current question."""
+        flow_id, _, rest = data.removeprefix("opt:").partition(".")
+        node_name, _, option = rest.partition(".")
+        if not data.startswith("opt:") or (flow_id, node_name) != (s.flow, s.state):
+            turn.say("common.stale_button")
+            return self._prompt(s, turn)
+        if option not in {o.id for o in node.options}:
+            return self._miss(s, turn, "common.not_understood")
+        return self._choose(s, node, option, turn)
+
+    def _choose(self, s: Session, node: Node, option_id: str, turn: Turn) -> Reply:
+        option = next(o for o in node.options if o.id == option_id)
+        s.answers.update(option.set)
+        self._advance(s, node, f"choose:{option_id}", turn)
+        return self._prompt(s, turn)
+
+    def _answer(self, s: Session, node: Node, text: str, turn: Turn) -> Reply:
+        value: int | str | None
+        if node.format == "yen":
+            value = parse_amount(text)
+        elif node.format == "count":
+            value = parse_count(text)
+        else:
+            value = text.strip()[:500] or None
+        if value is None or (isinstance(value, int) and not _within(value, node)):
+            return self._miss(s, turn, f"common.invalid.{node.format}")
+        s.answers[node.key or node.name] = value
+        self._advance(s, node, "submit", turn)
+        return self._prompt(s, turn)
+
+    def _miss(self, s: Session, turn: Turn, why: str) -> Reply:
+        s.misses += 1
+        turn.say(why)
+        if s.misses >= MAX_MISSES:
+            s.misses = 0
+            turn.say("common.offer_menu")
+            node = self._node(s)
+            return turn.reply(self._choices(s, node) + (self._command_choice(turn, "menu"),))
+        return self._prompt(s, turn)
+
+    # ── moving through the flow ────────────────────────────────────────────────
+    def _advance(self, s: Session, node: Node, trigger: str, turn: Turn) -> None:
+        s.history.append([s.flow, s.state])
+        del s.history[:-30]
+        s.misses = 0
+        self._fire(s, trigger)
+        self._settle(s, turn)
+
+    def _fire(self, s: Session, trigger: str, **kwargs: Any) -> None:
+        event = self.flows[s.flow].machine.events.get(trigger)
+        if event is None or not event.trigger(s, **kwargs):
+            raise FlowError(f"{s.flow}/{s.state}: {trigger} led nowhere")
+
+    def _go(self, s: Session, target: str, turn: Turn) -> None:
+        s.flow, s.state = target.removeprefix(FLOW_PREFIX), self.flows[target.removeprefix(FLOW_PREFIX)].start
+        self._settle(s, turn)
+
+    def _settle(self, s: Session, turn: Turn) -> None:
+        """Run through `say` and `compute` nodes until one that waits for the person."""
+        for _ in range(100):
+            if s.state.startswith(FLOW_PREFIX):
+                flow_id = s.state.removeprefix(FLOW_PREFIX)
+                s.flow, s.state = flow_id, self.flows[flow_id].start
+                continue
+            node = self._node(s)
+            if node.waits:
+                return
+            if node.kind == "say":
+                for key in node.texts:
+                    turn.say(key)
+                self._fire(s, "next")
+            else:
+                result = self.calculators[node.calculator or ""](s.answers, self.facts)
+                s.answers[node.key or node.name] = result
+                self._fire(s, "resolve", outcome=result["outcome"])
+        raise FlowError(f"{s.flow}: say/compute nodes loop")
+
+    def _node(self, s: Session) -> Node:
+        try:
+            return self.flows[s.flow].nodes[s.state]
+        except KeyError:
+            raise FlowError(f"unknown place {s.flow}/{s.state}") from None
+
+    # ── what the person sees ───────────────────────────────────────────────────
+    def _prompt(self, s: Session, turn: Turn) -> Reply:
+        """Show the current question or result, with its buttons."""
+        node = self._node(s)
+        if node.kind == "result":
+            turn.messages.append(self._card(s, node, turn))
+        elif node.text:
+            turn.say(node.text)
+        return turn.reply(self._choices(s, node))
+
+    def _card(self, s: Session, node: Node, turn: Turn) -> Card:
+        sections = tuple(
+            (turn.text(sec.heading) if sec.heading else "", turn.text(sec.text))
+            for sec in node.sections
+            if holds(sec.when, s.answers)
+        )
+        return Card(turn.text(node.title or node.text or ""), sections, turn.text("common.disclaimer"))
+
+    def _choices(self, s: Session, node: Node) -> tuple[Choice, ...]:
+        turn = Turn(self, s)
+        choices = [
+            Choice(label, f"opt:{s.flow}.{node.name}.{o.id}", label)
+            for o in node.options
+            for label in [turn.text(o.label)]
+        ]
+        choices += [Choice(v, "", v) for v in node.suggest]
+        if node.kind == "result":
+            choices.append(self._command_choice(turn, "menu"))
+        elif s.history:
+            choices.append(self._command_choice(turn, "back"))
+        return tuple(choices[:13])
+
+    def _command_choice(self, turn: Turn, command: str) -> Choice:
+        label = turn.text(f"common.button.{command}")
+        return Choice(label, f"cmd:{command}", label)
+
+    def _option_words(self, node: Node) -> list[tuple[str, list[str]]]:
+        return [
+            (o.id, [*(self.texts.raw(lang, o.label) for lang in LANGUAGES), *o.synonyms]) for o in node.options
+        ]
+
+
+def _within(value: int, node: Node) -> bool:
+    return (node.min is None or value >= node.min) and (node.max is None or value <= node.max)
+
+
+def _looks_english(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isascii() for c in letters)

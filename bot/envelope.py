@@ -1,0 +1,37 @@
+"""An event as it travels from a transport through the stream to a worker: who, what, how to answer."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from bot.engine.inputs import Incoming
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One event as it travels through the stream: who, what, and how to answer."""
+
+    event_id: str
+    chat_id: str  # the push target: user, group or room id (never logged)
+    kind: str
+    text: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    reply_token: str | None = None
+    timestamp: int = 0  # ms since the epoch, from LINE
+    redelivery: bool = False
+
+    @property
+    def incoming(self) -> Incoming:
+        return Incoming(self.kind, self.text, self.params)  # type: ignore[arg-type]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Envelope:
+        return cls(**json.loads(raw))
+
+
+class Undeliverable(Exception):
+    """A transport refused for good (e.g. LINE's 4xx other than 409/429): retrying cannot help."""

@@ -1,0 +1,18 @@
+"""The LINE transport: render the engine's reply to LINE messages and send them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.engine.replies import Reply
+from bot.envelope import Envelope
+from bot.line.render import render
+from bot.line.sender import LineSender
+
+
+class LineTransport:
+    def __init__(self, sender: LineSender) -> None:
+        self.sender = sender
+
+    def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
+        self.sender.deliver(env, render(reply), done, mark)

@@ -1,0 +1,60 @@
+"""POST /callback: verify, parse, enqueue, answer 200 in milliseconds — never wait on LINE's API."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import redis
+from flask import Blueprint, Response, current_app, request
+from linebot.v3.webhook import SignatureValidator
+
+from bot.line.events import to_envelope
+from bot.store.inbox import Inbox
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+
+webhook = Blueprint("webhook", __name__)
+
+
+def _plain(status: int, text: str) -> Response:
+    return Response(text + "\n", status=status, mimetype="text/plain")
+
+
+@webhook.post("/callback")
+def callback() -> Response:
+    validator: SignatureValidator | None = current_app.extensions["kakehashi.validator"]
+    inbox: Inbox = current_app.extensions["kakehashi.inbox"]
+    signature = request.headers.get("X-Line-Signature", "")
+    if validator is None:
+        log.warning("refused a webhook call: LINE_CHANNEL_SECRET is not set")
+        return _plain(400, "channel secret not configured")
+    if not signature:
+        return _plain(400, "missing signature")
+    if (request.content_length or 0) > MAX_BODY:
+        return _plain(413, "body too large")
+    raw = request.get_data(cache=False)
+    if len(raw) > MAX_BODY:
+        return _plain(413, "body too large")
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _plain(400, "body is not UTF-8")
+    if not validator.validate(body, signature):
+        log.warning("refused a webhook call with an invalid signature")
+        return _plain(400, "invalid signature")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return _plain(400, "malformed JSON")
+    events = payload.get("events") if isinstance(payload, dict) else None
+    if not isinstance(events, list):
+        return _plain(400, "no events list")
+    envelopes = [e for e in map(to_envelope, events) if e is not None]
+    try:
+        inbox.accept(envelopes)
+    except redis.RedisError:
+        log.error("redis unreachable: answered 503 so LINE redelivers")
+        return _plain(503, "try again")
+    return _plain(200, "OK")

@@ -1,0 +1,33 @@
+"""Wiring for the worker side: the engine, the LINE transport and the stream worker, from settings."""
+
+from __future__ import annotations
+
+import redis
+import yaml
+
+from bot.engine.facts import load_facts, shown_values
+from bot.engine.flows import load_flows
+from bot.engine.step import Engine
+from bot.engine.texts import Texts
+from bot.legal.registry import CALCULATORS
+from bot.line.sender import LineSender
+from bot.line.transport import LineTransport
+from bot.settings import Settings
+from bot.worker import Worker
+
+
+def engine_for(settings: Settings) -> Engine:
+    """Read every flow, text and fact once, at start-up."""
+    with open(settings.flows_dir / "commands.yaml", encoding="utf-8") as fh:
+        commands = yaml.safe_load(fh)
+    facts = shown_values(load_facts(settings.flows_dir / "facts.yaml"))
+    texts = Texts.load(settings.locales_dir)
+    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands)
+
+
+def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:
+    if not settings.line_channel_access_token:
+        raise ValueError("LINE_CHANNEL_ACCESS_TOKEN is not set: workers have nobody to answer through")
+    sender = LineSender(settings.line_api_base_url, settings.line_channel_access_token, settings.line_timeout)
+    return Worker(r, engine or engine_for(settings), LineTransport(sender), settings.partitions,
+                  settings.worker_threads, settings.session_ttl)

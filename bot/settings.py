@@ -1,0 +1,131 @@
+"""Every setting, read from the environment in one place (DESIGN §3).
+
+A bad value stops start-up with a message naming the variable; secrets have no defaults.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class SettingsError(ValueError):
+    """A variable has a value we cannot use; the message names it and what would be valid."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str = "https://api-data.line.me"
+    line_timeout: float = 10.0
+    redis_url: str | None = None
+    redis_cluster: bool = False
+    data_dir: Path = Path("var")
+    session_ttl: int = 7 * 24 * 3600
+    tz: str = "Asia/Tokyo"
+    port: int = 8000
+    web_concurrency: int = 2
+    worker_threads: int = 8
+    partitions: int = 16
+    simulator: bool = False
+    data_key: str | None = field(default=None, repr=False)
+    flows_dir: Path = Path(__file__).resolve().parent.parent / "flows"
+    locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name}={raw!r} must be 1/0, true/false, yes/no or on/off")
+
+
+def _url(env: Mapping[str, str], name: str, default: str | None, schemes: tuple[str, ...]) -> str | None:
+    raw = env.get(name) or default
+    if raw is None:
+        return None
+    if not raw.startswith(tuple(s + "://" for s in schemes)):
+        raise SettingsError(f"{name}={raw!r} must start with one of {', '.join(s + '://' for s in schemes)}")
+    return raw.rstrip("/")
+
+
+def _data_key(env: Mapping[str, str]) -> str | None:
+    raw = env.get("KAKEHASHI_DATA_KEY") or None
+    if raw is None:
+        return None
+    try:
+        ok = len(base64.urlsafe_b64decode(raw.encode())) == 32
+    except (ValueError, binascii.Error):
+        ok = False
+    if not ok:
+        raise SettingsError("KAKEHASHI_DATA_KEY must be 32 random bytes in URL-safe base64 (44 characters)")
+    return raw
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from the environment, failing fast on the first bad value."""
+    env = os.environ if env is None else env
+    tz = env.get("KAKEHASHI_TZ") or "Asia/Tokyo"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"KAKEHASHI_TZ={tz!r} is not a known time zone (e.g. Asia/Tokyo)") from None
+    secret = env.get("LINE_CHANNEL_SECRET") or None
+    token = env.get("LINE_CHANNEL_ACCESS_TOKEN") or None
+    simulator_raw = env.get("KAKEHASHI_SIMULATOR")
+    simulator = _flag(env, "KAKEHASHI_SIMULATOR") if simulator_raw else not (secret and token)
+    redis_url = _url(env, "REDIS_URL", None, ("redis", "rediss", "unix"))
+    return Settings(
+        line_channel_secret=secret,
+        line_channel_access_token=token,
+        line_api_base_url=_url(env, "LINE_API_BASE_URL", "https://api.line.me", ("http", "https")) or "",
+        line_data_api_base_url=_url(
+            env, "LINE_DATA_API_BASE_URL", "https://api-data.line.me", ("http", "https")
+        )
+        or "",
+        line_timeout=float(_int(env, "KAKEHASHI_LINE_TIMEOUT", 10)),
+        redis_url=redis_url,
+        redis_cluster=_flag(env, "KAKEHASHI_REDIS_CLUSTER"),
+        data_dir=Path(env.get("KAKEHASHI_DATA_DIR") or "var"),
+        session_ttl=_int(env, "KAKEHASHI_SESSION_TTL", 7 * 24 * 3600, minimum=60),
+        tz=tz,
+        port=_int(env, "PORT", 8000, minimum=1),
+        web_concurrency=_int(env, "WEB_CONCURRENCY", 2),
+        worker_threads=_int(env, "KAKEHASHI_WORKER_THREADS", 8),
+        partitions=_int(env, "KAKEHASHI_PARTITIONS", 16),
+        simulator=simulator,
+        data_key=_data_key(env),
+    )

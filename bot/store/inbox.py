@@ -1,0 +1,60 @@
+"""The webhook's side of the event streams: drop redeliveries, append, ring the workers' doorbell.
+
+Dedupe and append happen in one Lua script on the partition's slot, so an event is either seen-and-queued
+or neither: a Redis failure in between cannot mark an event seen that was never queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+import redis
+
+from bot.store import keys
+
+SEEN_TTL = 24 * 3600
+DOORBELL = "kh:{doorbell}:partitions"
+
+_ACCEPT = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  return redis.call('XADD', KEYS[2], '*', 'u', ARGV[2], 'e', ARGV[3])
+end
+return false
+"""
+
+
+class Event(Protocol):
+    event_id: str
+    chat_id: str
+
+    def to_json(self) -> str: ...
+
+
+class Inbox:
+    def __init__(self, r: redis.Redis, partitions: int, user_secret: bytes) -> None:
+        self.redis, self.partitions, self.user_secret = r, partitions, user_secret
+        self._accept = r.register_script(_ACCEPT)
+
+    def user_of(self, chat_id: str) -> str:
+        return keys.user_key(self.user_secret, chat_id)
+
+    def accept(self, events: Iterable[Event]) -> int:
+        """Queue every event not seen before; returns how many were new. Raises RedisError when down."""
+        pipe = self.redis.pipeline(transaction=False)
+        rung: set[int] = set()
+        count = 0
+        for event in events:
+            user = self.user_of(event.chat_id)
+            p = keys.partition_of(user, self.partitions)
+            self._accept(keys=[keys.seen(p, event.event_id), keys.stream(p)],
+                         args=[SEEN_TTL, user, event.to_json()], client=pipe)
+            rung.add(p)
+            count += 1
+        if not count:
+            return 0
+        results = pipe.execute()
+        new = sum(1 for r in results if r)
+        if new:  # best effort: a sweep finds the work anyway if this bell is lost
+            self.redis.pipeline(transaction=False).rpush(DOORBELL, *sorted(rung)).ltrim(DOORBELL, -1000, -1).execute()
+        return new

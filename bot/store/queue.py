@@ -1,0 +1,139 @@
+"""The workers' side of the event streams: partition leases, reading in order, acking, dead letters.
+
+Why leases: a consumer group alone lets two consumers hold two events of the same user at once. A worker
+that holds a partition's lease is the only one reading it, so each user's events are handled one at a time
+and in arrival order; when a worker dies its lease lapses and another takes over its pending entries
+(XAUTOCLAIM) before anything newer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+import redis
+
+from bot.store import keys
+from bot.store.inbox import DOORBELL
+
+GROUP = "workers"
+LEASE_MS = 20_000
+MAX_ATTEMPTS = 3
+
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    user: str
+    payload: str  # the envelope, as JSON
+
+
+class PartitionQueue:
+    def __init__(self, r: redis.Redis, partitions: int, consumer: str) -> None:
+        self.redis, self.partitions, self.consumer = r, partitions, consumer
+        self._renew = r.register_script(_RENEW)
+        self._release = r.register_script(_RELEASE)
+
+    def ensure_groups(self) -> None:
+        for p in range(self.partitions):
+            try:
+                self.redis.xgroup_create(keys.stream(p), GROUP, id="0", mkstream=True)
+            except redis.ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    # ── leases ────────────────────────────────────────────────────────────────
+    def acquire(self, p: int) -> bool:
+        return bool(self.redis.set(keys.lease(p), self.consumer, nx=True, px=LEASE_MS))
+
+    def renew(self, held: list[int]) -> list[int]:
+        """Extend the leases we hold; returns the partitions we lost."""
+        pipe = self.redis.pipeline(transaction=False)
+        for p in held:
+            self._renew(keys=[keys.lease(p)], args=[self.consumer, LEASE_MS], client=pipe)
+        return [p for p, ok in zip(held, pipe.execute(), strict=True) if not ok]
+
+    def release(self, p: int) -> None:
+        self._release(keys=[keys.lease(p)], args=[self.consumer])
+
+    # ── reading ───────────────────────────────────────────────────────────────
+    def reclaim(self, p: int) -> None:
+        """Take over entries a previous holder of this partition read but never acknowledged."""
+        start = "0-0"
+        while True:
+            start = self.redis.xautoclaim(keys.stream(p), GROUP, self.consumer, 0, start, count=100)[0]
+            if start == "0-0":
+                return
+
+    def read(self, p: int, count: int = 50) -> list[Entry]:
+        """Our own pending entries first (oldest), then new ones: arrival order is kept."""
+        for cursor in ("0", ">"):
+            got = self.redis.xreadgroup(GROUP, self.consumer, {keys.stream(p): cursor}, count=count)
+            entries = [Entry(eid, f.get("u", ""), f.get("e", "")) for _, items in got for eid, f in items if f]
+            if entries:
+                return entries
+        return []
+
+    def done(self, p: int, entry: Entry) -> None:
+        """Acknowledge and delete: a handled event leaves nothing of itself in the stream."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.xack(keys.stream(p), GROUP, entry.id)
+        pipe.xdel(keys.stream(p), entry.id)
+        pipe.hdel(keys.attempts(p), entry.id)
+        pipe.execute()
+
+    def attempt(self, p: int, entry: Entry) -> int:
+        return int(self.redis.hincrby(keys.attempts(p), entry.id, 1))
+
+    def dead_letter(self, p: int, entry: Entry, reason: str) -> None:
+        """Park an event that keeps failing, so it stops blocking the user's later messages."""
+        self.redis.xadd(
+            keys.DEADLETTERS,
+            {"u": entry.user, "e": entry.payload, "reason": reason, "partition": p, "at": int(time.time())},
+            maxlen=10_000,
+            approximate=True,
+        )
+        self.done(p, entry)
+
+    def backlog(self) -> list[int]:
+        """Partitions with entries still in their stream (new or pending)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for p in range(self.partitions):
+            pipe.xlen(keys.stream(p))
+        return [p for p, n in enumerate(pipe.execute()) if n]
+
+    def wait_bell(self, timeout: float) -> int | None:
+        got = self.redis.blpop([DOORBELL], timeout=timeout)
+        return int(got[1]) if got else None
+
+    def ring(self, p: int) -> None:
+        self.redis.rpush(DOORBELL, p)
+
+    def heartbeat(self) -> None:
+        now = time.time()
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zadd(keys.WORKERS, {self.consumer: now})
+        pipe.zremrangebyscore(keys.WORKERS, 0, now - 3600)
+        pipe.execute()
+
+    @staticmethod
+    def workers_alive(r: redis.Redis, within_s: float = 30) -> int:
+        return int(r.zcount(keys.WORKERS, time.time() - within_s, "+inf"))
+
+
+def describe(entry: Entry) -> str:
+    """An entry for logs: ids only, never the message."""
+    try:
+        return f"event {json.loads(entry.payload).get('event_id', '?')} user {entry.user[:8]}"
+    except ValueError:
+        return f"entry {entry.id} user {entry.user[:8]}"

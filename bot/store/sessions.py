@@ -1,0 +1,78 @@
+"""Sessions and turn records in Redis: load → step → save as one optimistic transaction per user.
+
+The turn record (what the bot decided to send for one event, and how much of it went out) is written in the
+same transaction as the session. A retried event then resends that record instead of stepping the
+conversation a second time — a crash between saving and sending neither drops nor doubles an answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from bot.engine.replies import Reply
+from bot.engine.session import Session
+from bot.store import keys
+
+TURN_TTL = 24 * 3600
+
+
+class SessionConflict(Exception):
+    """Another turn of the same user changed the session while we stepped; the caller retries."""
+
+
+@dataclass
+class TurnRecord:
+    reply: Reply
+    sent: int  # how many parts (requests of ≤ 5 messages) already went out
+
+
+class SessionStore:
+    def __init__(self, r: redis.Redis, ttl: int) -> None:
+        self.redis, self.ttl = r, ttl
+
+    def load(self, user: str) -> Session:
+        raw = self.redis.get(keys.session(user))
+        return Session.from_json(raw) if raw else Session()
+
+    def turn(self, user: str, event_id: str) -> TurnRecord | None:
+        data: dict[str, Any] = self.redis.hgetall(keys.turn(user, event_id))  # type: ignore[assignment]
+        if not data:
+            return None
+        return TurnRecord(Reply.from_dict(json.loads(data["reply"])), int(data.get("sent", 0)))
+
+    def take_turn(self, user: str, event_id: str, step: Callable[[Session], Reply], tries: int = 5) -> TurnRecord:
+        """Run `step` on the user's session once for this event, saving session and reply together."""
+        session_key, turn_key = keys.session(user), keys.turn(user, event_id)
+        for _ in range(tries):
+            with self.redis.pipeline() as pipe:
+                try:
+                    pipe.watch(session_key, turn_key)
+                    if pipe.exists(turn_key):
+                        pipe.unwatch()
+                        break
+                    raw = pipe.get(session_key)
+                    session = Session.from_json(raw) if raw else Session()
+                    reply = step(session)
+                    pipe.multi()
+                    pipe.set(session_key, session.to_json(), ex=self.ttl)
+                    pipe.hset(turn_key, mapping={"reply": json.dumps(reply.to_dict(), ensure_ascii=False),
+                                                 "sent": 0})
+                    pipe.expire(turn_key, TURN_TTL)
+                    pipe.execute()
+                    return TurnRecord(reply, 0)
+                except redis.WatchError:
+                    continue
+        else:
+            raise SessionConflict(user)
+        record = self.turn(user, event_id)
+        if record is None:  # expired between the check and the read: treat as new
+            raise SessionConflict(user)
+        return record
+
+    def mark_sent(self, user: str, event_id: str, parts: int) -> None:
+        self.redis.hset(keys.turn(user, event_id), "sent", parts)

@@ -1,0 +1,143 @@
+"""Stream workers: take each partition's events in order, run the turn, send, then acknowledge.
+
+Threads inside `kakehashi serve`, or their own process with `kakehashi worker`. A heartbeat thread keeps
+this process's partition leases and its entry in the live-workers set (for /readyz).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+import redis
+
+from bot.engine.step import Engine
+from bot.engine.replies import Reply
+from bot.envelope import Envelope, Undeliverable
+from bot.store.queue import MAX_ATTEMPTS, Entry, PartitionQueue, describe
+from bot.store.sessions import SessionStore
+
+log = logging.getLogger(__name__)
+HEARTBEAT_S = 5.0
+
+
+class Transport(Protocol):
+    def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None: ...
+
+
+class Worker:
+    def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, partitions: int,
+                 threads: int, session_ttl: int, name: str | None = None) -> None:
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+        self.queue = PartitionQueue(r, partitions, self.name)
+        self.sessions = SessionStore(r, session_ttl)
+        self.engine, self.transport, self.threads = engine, transport, threads
+        self.stopping = threading.Event()
+        self._held: set[int] = set()
+        self._resting: dict[int, float] = {}  # partition → monotonic time it may be tried again
+        self._lock = threading.Lock()
+        self._running: list[threading.Thread] = []
+
+    # ── life cycle ────────────────────────────────────────────────────────────
+    def start(self) -> Worker:
+        self.queue.ensure_groups()
+        self.queue.heartbeat()
+        self._running = [threading.Thread(target=self._heartbeat, name="kh-heartbeat", daemon=True)]
+        self._running += [threading.Thread(target=self._run, name=f"kh-worker-{i}", daemon=True)
+                          for i in range(self.threads)]
+        for thread in self._running:
+            thread.start()
+        log.info("worker %s started with %d threads", self.name, self.threads)
+        return self
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Finish the event in hand, release the leases, and go."""
+        self.stopping.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._running:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._running = []
+
+    # ── threads ───────────────────────────────────────────────────────────────
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                rung = self.queue.wait_bell(timeout=1.0)
+                for p in [rung] if rung is not None else self.queue.backlog():
+                    if self.stopping.is_set():
+                        break
+                    self._drain(p)
+            except redis.RedisError as exc:
+                log.warning("worker lost redis (%s); retrying", type(exc).__name__)
+                self.stopping.wait(1.0)
+
+    def _heartbeat(self) -> None:
+        while not self.stopping.wait(HEARTBEAT_S):
+            try:
+                self.queue.heartbeat()
+                with self._lock:
+                    held = list(self._held)
+                for p in self.queue.renew(held):
+                    log.warning("lost the lease of partition %d", p)
+                    with self._lock:
+                        self._held.discard(p)
+            except redis.RedisError as exc:
+                log.warning("heartbeat failed (%s)", type(exc).__name__)
+
+    # ── one partition ─────────────────────────────────────────────────────────
+    def _drain(self, p: int) -> None:
+        with self._lock:
+            if p in self._held or self._resting.get(p, 0) > time.monotonic():
+                return
+        if not self.queue.acquire(p):
+            return
+        with self._lock:
+            self._held.add(p)
+        failed = False
+        try:
+            self.queue.reclaim(p)
+            while not failed and not self.stopping.is_set():
+                entries = self.queue.read(p)
+                if not entries:
+                    break
+                for entry in entries:
+                    with self._lock:
+                        if p not in self._held:
+                            return
+                    if not self._handle(p, entry):
+                        failed = True
+                        break
+        finally:
+            with self._lock:
+                self._held.discard(p)
+                if failed:
+                    self._resting[p] = time.monotonic() + 1.0
+            self.queue.release(p)
+
+    def _handle(self, p: int, entry: Entry) -> bool:
+        """True when the entry is finished with (answered, or dead-lettered); False to retry it later."""
+        if self.queue.attempt(p, entry) > MAX_ATTEMPTS:
+            log.error("dead-lettered %s after %d attempts", describe(entry), MAX_ATTEMPTS)
+            self.queue.dead_letter(p, entry, "too many attempts")
+            return True
+        try:
+            env = Envelope.from_json(entry.payload)
+            record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming))
+            if not record.reply.silent:  # the transport skips the parts already sent
+                self.transport.send(env, record.reply, record.sent,
+                                    lambda n: self.sessions.mark_sent(entry.user, env.event_id, n))
+        except Undeliverable as exc:
+            log.error("dead-lettered %s: %s", describe(entry), exc)
+            self.queue.dead_letter(p, entry, str(exc))
+            return True
+        except Exception as exc:  # the edge: log without message text, retry later
+            log.error("failed %s: %s", describe(entry), type(exc).__name__, exc_info=log.isEnabledFor(10))
+            return False
+        self.queue.done(p, entry)
+        return True

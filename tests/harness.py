@@ -1,0 +1,76 @@
+"""A conversation harness: sign webhook bodies, post them, read what the fake LINE API received.
+
+Reads like a transcript: `answer = chat.say("弁護士 費用")`, `chat.tap("東京23区")`, `answer.text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tests import line_events as ev
+from tests.fake_line import FakeLineApi
+
+
+@dataclass
+class Answer:
+    messages: list[dict[str, Any]]
+
+    @property
+    def texts(self) -> list[str]:
+        return [m.get("text", "") for m in self.messages]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def actions(self) -> list[dict[str, Any]]:
+        if not self.messages:
+            return []
+        return [i["action"] for i in (self.messages[-1].get("quickReply") or {}).get("items", [])]
+
+    @property
+    def labels(self) -> list[str]:
+        return [a["label"] for a in self.actions]
+
+
+class Chat:
+    """One LINE user talking to the bot through the real webhook, worker and SDK."""
+
+    def __init__(self, client: Any, fake: FakeLineApi, secret: str, user: str) -> None:
+        self.client, self.fake, self.secret, self.user = client, fake, secret, user
+        self.last = Answer([])
+
+    def post(self, *events: dict[str, Any]) -> Any:
+        for event in events:
+            if event.get("replyToken"):
+                self.fake.register_reply_token(event["replyToken"], self.user)
+        body = ev.body(*events)
+        return self.client.post("/callback", data=body.encode(),
+                                headers={"X-Line-Signature": ev.sign(body, self.secret),
+                                         "Content-Type": "application/json"})
+
+    def delivered(self) -> int:
+        return len(self.fake.messages_to(self.user))
+
+    def send(self, event: dict[str, Any], expect: int = 1, timeout: float = 10.0) -> Answer:
+        """Post one event and wait for the answer's messages (at least `expect` new ones)."""
+        before = self.delivered()
+        response = self.post(event)
+        assert response.status_code == 200, response.data
+        if expect == 0:
+            return Answer([])
+        self.fake.wait_for(lambda f: len(f.messages_to(self.user)) >= before + expect, timeout)
+        self.last = Answer(self.fake.messages_to(self.user)[before:])
+        return self.last
+
+    def say(self, text: str, **kw: Any) -> Answer:
+        return self.send(ev.text(self.user, text), **kw)
+
+    def tap(self, label: str) -> Answer:
+        action = next((a for a in self.last.actions if a["label"] == label), None)
+        assert action is not None, f"no button {label!r} in {self.last.labels}"
+        if action["type"] == "postback":
+            return self.send(ev.postback(self.user, action["data"]))
+        return self.say(action["text"])

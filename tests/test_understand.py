@@ -1,0 +1,50 @@
+"""Reading what people type: amounts, counts, option matching."""
+
+import pytest
+
+from bot.engine.understand import match_option, normalize, parse_amount, parse_count
+
+
+@pytest.mark.parametrize(
+    ("typed", "yen"),
+    [
+        ("180000", 180_000), ("180,000", 180_000), ("１８００００", 180_000), ("18万", 180_000),
+        ("18万円", 180_000), ("１８万", 180_000), ("20万5千", 205_000), ("1.5万", 15_000), ("¥200,200", 200_200),
+        ("200200円", 200_200), ("0", 0), ("なし", 0), ("約20万", 200_000), ("20万くらい", 200_000),
+        ("1億", 100_000_000), ("300万", 3_000_000), ("二十万", None), ("abc", None), ("", None), ("万", None),
+        ("-5", None), ("20万x", None),
+    ],
+)
+def test_amounts(typed: str, yen: int | None) -> None:
+    assert parse_amount(typed) == yen
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"), [("3", 3), ("３人", 3), ("三人", 3), ("4 people", 4), ("2名", 2), ("two", None), ("", None)]
+)
+def test_counts(typed: str, count: int | None) -> None:
+    assert parse_count(typed) == count
+
+
+OPTIONS = [
+    ("yes", ["はい、相手は配偶者", "はい", "yes"]),
+    ("no", ["いいえ", "no"]),
+    ("legal_aid", ["弁護士費用が心配", "弁護士 費用", "法テラス"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "option"),
+    [
+        ("1", "yes"), ("２", "no"), ("はい", "yes"), ("はい。", "yes"), ("いいえ", "no"), ("YES", "yes"),
+        ("弁護士の費用", None), ("弁護士 費用が払えない", "legal_aid"), ("法テラスって使える？", "legal_aid"),
+        ("4", None), ("0", None), ("こんにちは", None), ("", None),
+    ],
+)
+def test_match_option(typed: str, option: str | None) -> None:
+    assert match_option(typed, OPTIONS) == option
+
+
+def test_normalize_folds_width_case_and_punctuation() -> None:
+    assert normalize("　ＭＥＮＵ！ ") == "menu"
+    assert normalize("戻る。") == "戻る"
