@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -134,8 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("worker", help="stream workers only")
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--name", default="terminal", help="who you are (a separate conversation per name)")
-    flows = sub.add_parser("flows", help="check or draw the flows").add_subparsers(dest="flows", required=True)
-    flows.add_parser("check", help="every flow reachable, texts present, facts sourced")
+    flows = sub.add_parser("flows", help="check or draw the flows").add_subparsers(dest="flows_command", required=True)
+    check = flows.add_parser("check", help="every flow reachable, texts present, facts sourced")
+    check.add_argument("--flows", dest="flows_dir", type=Path, help="flows directory (default: the repo's)")
+    check.add_argument("--locales", dest="locales_dir", type=Path, help="locales directory (default: the repo's)")
     graph = flows.add_parser("graph", help="a Mermaid diagram of one flow")
     graph.add_argument("flow")
     args = parser.parse_args(argv)
@@ -155,8 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_worker(settings)
         if args.command == "chat":
             return cmd_chat(settings, args.name)
-        if args.flows == "check":
-            return cmd_flows_check(settings)
+        if args.flows_command == "check":
+            return cmd_flows_check(settings.with_(flows_dir=args.flows_dir or settings.flows_dir,
+                                                  locales_dir=args.locales_dir or settings.locales_dir))
         return cmd_flows_graph(settings, args.flow)
     except SettingsError as exc:
         print(f"kakehashi: {exc}", file=sys.stderr)

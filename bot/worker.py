@@ -17,8 +17,8 @@ from typing import Protocol
 
 import redis
 
-from bot.engine.step import Engine
 from bot.engine.replies import Reply
+from bot.engine.step import Engine
 from bot.envelope import Envelope, Undeliverable
 from bot.store.queue import MAX_ATTEMPTS, Entry, PartitionQueue, describe
 from bot.store.sessions import SessionStore
@@ -59,6 +59,7 @@ class Worker:
     def stop(self, timeout: float = 15.0) -> None:
         """Finish the event in hand, release the leases, and go."""
         self.stopping.set()
+        self.queue.wake(self.threads)
         deadline = time.monotonic() + timeout
         for thread in self._running:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -69,7 +70,7 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 rung = self.queue.wait_bell(timeout=1.0)
-                for p in [rung] if rung is not None else self.queue.backlog():
+                for p in [rung] if rung is not None and rung >= 0 else self.queue.backlog():
                     if self.stopping.is_set():
                         break
                     self._drain(p)
@@ -119,6 +120,8 @@ class Worker:
                 if failed:
                     self._resting[p] = time.monotonic() + 1.0
             self.queue.release(p)
+            if not failed and self.queue.has_work(p):  # arrived after our last read: don't strand it
+                self.queue.ring(p)
 
     def _handle(self, p: int, entry: Entry) -> bool:
         """True when the entry is finished with (answered, or dead-lettered); False to retry it later."""

@@ -1,7 +1,7 @@
 """The closed vocabulary of conditions a flow may put on a section or a branch.
 
-`when: {key: dv_victim, equals: true}` (or a list of such, all of which must hold) — a reviewer can read it, `flows check` can validate it, and no
-string is ever evaluated as code.
+`when: {key: dv_victim, equals: true}`, or a list of such that must all hold: a reviewer can read it,
+`flows check` can validate it, and no string is ever evaluated as code.
 """
 
 from __future__ import annotations

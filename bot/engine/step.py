@@ -159,8 +159,7 @@ class Engine:
         if s.misses >= MAX_MISSES:
             s.misses = 0
             turn.say("common.offer_menu")
-            node = self._node(s)
-            return turn.reply(self._choices(s, node) + (self._command_choice(turn, "menu"),))
+            return self._prompt(s, turn, extra=(self._command_choice(turn, "menu"),))
         return self._prompt(s, turn)
 
     # ── moving through the flow ────────────────────────────────────────────────
@@ -207,14 +206,15 @@ class Engine:
             raise FlowError(f"unknown place {s.flow}/{s.state}") from None
 
     # ── what the person sees ───────────────────────────────────────────────────
-    def _prompt(self, s: Session, turn: Turn) -> Reply:
+    def _prompt(self, s: Session, turn: Turn, extra: tuple[Choice, ...] = ()) -> Reply:
         """Show the current question or result, with its buttons."""
         node = self._node(s)
         if node.kind == "result":
             turn.messages.append(self._card(s, node, turn))
         elif node.text:
             turn.say(node.text)
-        return turn.reply(self._choices(s, node))
+        choices = self._choices(s, node)
+        return turn.reply((choices + tuple(c for c in extra if c not in choices))[:13])
 
     def _card(self, s: Session, node: Node, turn: Turn) -> Card:
         sections = tuple(
