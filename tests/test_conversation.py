@@ -41,7 +41,7 @@ PATHS = [
 @pytest.mark.parametrize(("household", "area", "income", "rent", "savings", "dv", "present", "absent"), PATHS)
 def test_means_test_paths(chat, household, area, income, rent, savings, dv, present, absent) -> None:  # noqa: ANN001
     start_means_test(chat)
-    assert "人数" in chat.tap("はい、相手は配偶者").text
+    assert "何人" in chat.tap("はい、相手は配偶者").text
     assert "どこ" in chat.say(household).text
     assert "月収" in chat.tap(area).text
     assert "家賃" in chat.say(income).text
@@ -63,8 +63,8 @@ def test_back_returns_to_the_previous_question_keeping_answers(chat) -> None:  #
     chat.tap("いいえ")
     chat.say("2")
     assert "どこ" in chat.last.text
-    assert "人数" in chat.tap("戻る").text
-    assert "人数" not in chat.say("戻る").text  # back again: the spouse question
+    assert "何人" in chat.tap("戻る").text
+    assert "何人" not in chat.say("戻る").text  # back again: the spouse question
     assert "配偶者" in chat.last.text
     chat.tap("いいえ")
     chat.say("2")
@@ -94,7 +94,7 @@ def test_nonsense_is_reasked_then_the_menu_is_offered(chat) -> None:  # noqa: AN
     assert "読み取れません" in first.text and "配偶者" in first.text
     second = chat.say("ほげほげ")
     assert "メニュー" in second.text and "メニュー" in second.labels
-    assert "人数" in chat.say("はい").text  # still in place, answers accepted
+    assert "何人" in chat.say("はい").text  # still in place, answers accepted
 
 
 def test_invalid_amount_is_reasked(chat) -> None:  # noqa: ANN001
@@ -124,7 +124,7 @@ def test_old_button_reasks_the_current_question(chat) -> None:  # noqa: ANN001
     stale = next(a for a in chat.last.actions if a["label"] == "いいえ")
     chat.tap("いいえ")
     answer = chat.send(ev.postback(chat.user, stale["data"]))
-    assert "前の質問" in answer.texts[0] and "人数" in answer.texts[-1]
+    assert "前の質問" in answer.texts[0] and "何人" in answer.texts[-1]
 
 
 def test_english_switch_and_english_first_message(chat, new_chat) -> None:  # noqa: ANN001
