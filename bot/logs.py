@@ -9,5 +9,5 @@ import os
 def setup_logging() -> None:
     level = os.environ.get("KAKEHASHI_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for noisy in ("urllib3", "werkzeug"):
+    for noisy in ("urllib3", "werkzeug", "transitions"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 import redis
@@ -25,6 +26,7 @@ from bot.store.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
+USER_CONCURRENCY = 32  # turns in flight per process: most of a turn is waiting on LINE
 
 
 class Transport(Protocol):
@@ -43,6 +45,8 @@ class Worker:
         self._resting: dict[int, float] = {}  # partition → monotonic time it may be tried again
         self._lock = threading.Lock()
         self._running: list[threading.Thread] = []
+        # Different users of one partition's batch are answered in parallel; each user's events stay in order.
+        self._pool = ThreadPoolExecutor(max_workers=USER_CONCURRENCY, thread_name_prefix="kh-turn")
 
     # ── life cycle ────────────────────────────────────────────────────────────
     def start(self) -> Worker:
@@ -64,6 +68,7 @@ class Worker:
         for thread in self._running:
             thread.join(max(0.0, deadline - time.monotonic()))
         self._running = []
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     # ── threads ───────────────────────────────────────────────────────────────
     def _run(self) -> None:
@@ -104,16 +109,16 @@ class Worker:
         try:
             self.queue.reclaim(p)
             while not failed and not self.stopping.is_set():
-                entries = self.queue.read(p)
+                entries = self.queue.read(p, count=100)
                 if not entries:
                     break
+                by_user: dict[str, list[Entry]] = {}
                 for entry in entries:
-                    with self._lock:
-                        if p not in self._held:
-                            return
-                    if not self._handle(p, entry):
-                        failed = True
-                        break
+                    by_user.setdefault(entry.user, []).append(entry)
+                groups = list(by_user.values())
+                done = [self._run_user(p, groups[0])] if len(groups) == 1 else list(
+                    self._pool.map(lambda group: self._run_user(p, group), groups))
+                failed = not all(done)
         finally:
             with self._lock:
                 self._held.discard(p)
@@ -122,6 +127,16 @@ class Worker:
             self.queue.release(p)
             if not failed and self.queue.has_work(p):  # arrived after our last read: don't strand it
                 self.queue.ring(p)
+
+    def _run_user(self, p: int, entries: list[Entry]) -> bool:
+        """One user's entries of a batch, in order; stop at the first that must be retried."""
+        for entry in entries:
+            with self._lock:
+                if p not in self._held:  # the lease lapsed: whoever holds it now goes on from here
+                    return False
+            if not self._handle(p, entry):
+                return False
+        return True
 
     def _handle(self, p: int, entry: Entry) -> bool:
         """True when the entry is finished with (answered, or dead-lettered); False to retry it later."""
