@@ -32,7 +32,7 @@ def _keys(node: Node) -> Iterable[str]:
             yield section.heading
 
 
-def _node_problems(flow: Flow, node: Node, calculators: Iterable[str]) -> list[str]:
+def _node_problems(flow: Flow, node: Node, calculators: set[str]) -> list[str]:
     where = f"{flow.id}/{node.name}"
     need = {
         "say": node.texts and node.next,
@@ -42,7 +42,7 @@ def _node_problems(flow: Flow, node: Node, calculators: Iterable[str]) -> list[s
         "result": node.title,
     }[node.kind]
     problems = [] if need else [f"{where}: a {node.kind} node is missing something it needs"]
-    if node.kind == "compute" and node.calculator not in calculators:
+    if node.kind == "compute" and (node.calculator or "") not in calculators:
         problems.append(f"{where}: unknown calculator {node.calculator!r}")
     if len(node.options) + len(node.suggest) + 1 > MAX_CHOICES:
         problems.append(f"{where}: more than {MAX_CHOICES} buttons")
@@ -65,7 +65,7 @@ def _reachable(flow: Flow) -> set[str]:
 def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], calculators: Iterable[str],
           answer_names: Iterable[str] = ()) -> list[str]:
     """Every problem found, as readable lines; empty means all is well."""
-    calculators = set(calculators)
+    known = set(calculators)
     problems: list[str] = []
     settable = set(answer_names)
     for flow in flows.values():
@@ -82,7 +82,7 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
         for name in sorted(set(flow.nodes) - _reachable(flow)):
             problems.append(f"{flow.id}/{name}: unreachable from {flow.start!r}")
         for node in flow.nodes.values():
-            problems += _node_problems(flow, node, calculators)
+            problems += _node_problems(flow, node, known)
             for key in _keys(node):
                 problems += _text_problems(texts, key, facts, settable, f"{flow.id}/{node.name}")
             for option in node.options:

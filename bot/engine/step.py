@@ -79,7 +79,8 @@ class Engine:
         if inc.kind not in ("text", "postback"):
             turn.say(f"common.received.{inc.kind}")
             return self._prompt(s, turn)
-        if inc.kind == "text" and s.fresh:
+        first = s.fresh
+        if inc.kind == "text" and first:
             s.lang = "en" if _looks_english(inc.text) else s.lang
         s.fresh = False
         command = self._command(inc)
@@ -96,6 +97,8 @@ class Engine:
             if routed is not None:
                 self._go(s, FLOW_PREFIX + MENU_FLOW, turn)
                 return self._choose(s, self._node(s), routed, turn)
+        if option is None and first and s.flow == MENU_FLOW:
+            return self._prompt(s, turn)  # a first "hello" is a greeting, not a wrong answer
         if option is None:
             return self._miss(s, turn, "common.not_understood")
         return self._choose(s, node, option, turn)

@@ -7,10 +7,10 @@ or neither: a Redis failure in between cannot mark an event seen that was never 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
 
 import redis
 
+from bot.envelope import Envelope
 from bot.store import keys
 
 SEEN_TTL = 24 * 3600
@@ -24,13 +24,6 @@ return false
 """
 
 
-class Event(Protocol):
-    event_id: str
-    chat_id: str
-
-    def to_json(self) -> str: ...
-
-
 class Inbox:
     def __init__(self, r: redis.Redis, partitions: int, user_secret: bytes) -> None:
         self.redis, self.partitions, self.user_secret = r, partitions, user_secret
@@ -39,7 +32,7 @@ class Inbox:
     def user_of(self, chat_id: str) -> str:
         return keys.user_key(self.user_secret, chat_id)
 
-    def accept(self, events: Iterable[Event]) -> int:
+    def accept(self, events: Iterable[Envelope]) -> int:
         """Queue every event not seen before; returns how many were new. Raises RedisError when down."""
         pipe = self.redis.pipeline(transaction=False)
         rung: set[int] = set()
@@ -56,5 +49,8 @@ class Inbox:
         results = pipe.execute()
         new = sum(1 for r in results if r)
         if new:  # best effort: a sweep finds the work anyway if this bell is lost
-            self.redis.pipeline(transaction=False).rpush(DOORBELL, *sorted(rung)).ltrim(DOORBELL, -1000, -1).execute()
+            bell = self.redis.pipeline(transaction=False)
+            bell.rpush(DOORBELL, *sorted(rung))
+            bell.ltrim(DOORBELL, -1000, -1)
+            bell.execute()
         return new

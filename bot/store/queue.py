@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 
@@ -78,7 +79,7 @@ class PartitionQueue:
     def read(self, p: int, count: int = 50) -> list[Entry]:
         """Our own pending entries first (oldest), then new ones: arrival order is kept."""
         for cursor in ("0", ">"):
-            got = self.redis.xreadgroup(GROUP, self.consumer, {keys.stream(p): cursor}, count=count)
+            got: Any = self.redis.xreadgroup(GROUP, self.consumer, {keys.stream(p): cursor}, count=count)
             entries = [Entry(eid, f.get("u", ""), f.get("e", "")) for _, items in got for eid, f in items if f]
             if entries:
                 return entries

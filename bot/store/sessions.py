@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 
@@ -36,7 +36,7 @@ class SessionStore:
         self.redis, self.ttl = r, ttl
 
     def load(self, user: str) -> Session:
-        raw = self.redis.get(keys.session(user))
+        raw = cast(str | None, self.redis.get(keys.session(user)))
         return Session.from_json(raw) if raw else Session()
 
     def turn(self, user: str, event_id: str) -> TurnRecord | None:
@@ -55,7 +55,7 @@ class SessionStore:
                     if pipe.exists(turn_key):
                         pipe.unwatch()
                         break
-                    raw = pipe.get(session_key)
+                    raw = cast(str | None, pipe.get(session_key))
                     session = Session.from_json(raw) if raw else Session()
                     reply = step(session)
                     pipe.multi()
