@@ -12,6 +12,7 @@ from bot.engine.texts import Texts
 from bot.legal.registry import CALCULATORS
 from bot.line.sender import LineSender
 from bot.line.transport import LineTransport
+from bot.safety import DangerCheck
 from bot.settings import Settings
 from bot.worker import Worker
 
@@ -22,7 +23,8 @@ def engine_for(settings: Settings) -> Engine:
         commands = yaml.safe_load(fh)
     facts = shown_values(load_facts(settings.flows_dir / "facts.yaml"))
     texts = Texts.load(settings.locales_dir)
-    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands)
+    safety = DangerCheck.load(settings.flows_dir / "danger.yaml")
+    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety)
 
 
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:

@@ -89,3 +89,15 @@ def chat(client, fake_line: FakeLineApi, worker) -> Chat:  # noqa: ANN001
 def new_chat(client, fake_line: FakeLineApi, worker):  # noqa: ANN001, ANN201
     """Several users: new_chat(2), new_chat(3)…"""
     return lambda n: Chat(client, fake_line, SECRET, ev.user_id(n))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+    """Figures the suite measured (danger recall, false alarms), printed with every run."""
+    try:
+        from tests.test_safety import FIGURES
+    except ImportError:
+        return
+    if FIGURES:
+        terminalreporter.section("safety figures")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {value}")

@@ -12,12 +12,16 @@ from bot.engine.conditions import check_condition
 from bot.engine.facts import CONFIDENCE, Fact
 from bot.engine.flows import FLOW_PREFIX, INPUT_FORMATS, Flow, Node
 from bot.engine.texts import LANGUAGES, Texts
+from bot.safety import CONTACT_ORDER
 
 ENGINE_KEYS = (
     "common.welcome", "common.disclaimer", "common.sorry", "common.not_understood", "common.offer_menu",
     "common.stale_button", "common.nothing_before", "common.language_set", "common.help",
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
-    "common.button.menu", "common.button.back", *(f"common.invalid.{f}" for f in INPUT_FORMATS),
+    "common.button.menu", "common.button.back", "common.button.continue",
+    *(f"common.invalid.{f}" for f in INPUT_FORMATS),
+    "safety.first", "safety.again", "safety.then",
+    *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
 )
 MAX_LABEL, MAX_CHOICES = 20, 13
 

@@ -13,6 +13,7 @@ class Choice:
     label: str
     data: str
     text: str = ""  # what appears in the chat as the user's message when tapped
+    uri: str = ""  # open this instead (tel: to call a number)
 
 
 @dataclass(frozen=True)

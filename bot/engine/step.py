@@ -6,6 +6,7 @@ Pure with respect to I/O: no Redis, no LINE, no clock. The worker loads and save
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,14 +17,15 @@ from bot.engine.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.engine.inputs import Incoming
 from bot.engine.replies import Card, Choice, Message, Reply, Text
 from bot.engine.session import MENU_FLOW, Session
-from bot.engine.texts import LANGUAGES, MissingText, Texts
+from bot.engine.texts import LANGUAGES, MissingText, Texts, lookup
 from bot.engine.understand import match_option, normalize, parse_amount, parse_count
+from bot.safety import DangerCheck, contacts_for
 
 log = logging.getLogger(__name__)
 
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 MAX_MISSES = 2
-COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja")
+COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue")
 
 
 class Turn:
@@ -51,8 +53,10 @@ class Engine:
         facts: Mapping[str, Any],
         calculators: Mapping[str, Calculator],
         commands: Mapping[str, list[str]],
+        safety: DangerCheck | None = None,
     ) -> None:
         self.flows, self.texts, self.facts, self.calculators = flows, texts, facts, calculators
+        self.safety = safety
         self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
         self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
 
@@ -83,6 +87,9 @@ class Engine:
         if inc.kind == "text" and first:
             s.lang = "en" if _looks_english(inc.text) else s.lang
         s.fresh = False
+        danger = self.safety.detect(inc.text) if self.safety and inc.kind == "text" else ()
+        if danger:
+            return self._danger(s, danger, turn)
         command = self._command(inc)
         if command:
             return self._run_command(command, s, turn)
@@ -119,6 +126,8 @@ class Engine:
                 turn.say("common.nothing_before")
         elif command == "help":
             turn.say("common.help")
+        elif command == "continue":
+            pass
         else:
             s.lang = command.removeprefix("lang_")
             turn.say("common.language_set")
@@ -164,6 +173,24 @@ class Engine:
             turn.say("common.offer_menu")
             return self._prompt(s, turn, extra=(self._command_choice(turn, "menu"),))
         return self._prompt(s, turn)
+
+    def _danger(self, s: Session, categories: tuple[str, ...], turn: Turn) -> Reply:
+        """Contacts at once, no questions first; the conversation stays where it was, to continue later."""
+        s.answers["danger"] = sorted({*s.answers.get("danger", []), *categories})
+        contacts = contacts_for(categories)
+        lines = [turn.text(f"safety.contact.{c}") for c in contacts]
+        if s.danger_seen:
+            turn.messages.append(Text("\n".join([turn.text("safety.again"), *lines])))
+        else:
+            turn.messages.append(Text("\n".join([turn.text("safety.first"), *lines])))
+            turn.say("safety.then")
+        s.danger_seen += 1
+        calls = tuple(
+            Choice(turn.text(f"safety.call.{c}"), "", uri="tel:" + re.sub(r"[^0-9+]", "", str(lookup(
+                self.facts, f"window.{c}.phone"))))
+            for c in contacts
+        )
+        return turn.reply(calls + (self._command_choice(turn, "continue"), self._command_choice(turn, "menu")))
 
     # ── moving through the flow ────────────────────────────────────────────────
     def _advance(self, s: Session, node: Node, trigger: str, turn: Turn) -> None:

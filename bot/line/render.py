@@ -13,6 +13,7 @@ from linebot.v3.messaging import (
     QuickReply,
     QuickReplyItem,
     TextMessage,
+    URIAction,
 )
 
 from bot.engine.replies import Card, Choice, Reply, Text
@@ -52,6 +53,8 @@ def _item(choice: Choice) -> QuickReplyItem:
         raise RenderError(f"quick reply label longer than {MAX_LABEL} characters ({len(choice.label)})")
     if len(choice.data.encode()) > MAX_POSTBACK_BYTES:
         raise RenderError(f"postback data longer than {MAX_POSTBACK_BYTES} bytes")
+    if choice.uri:
+        return QuickReplyItem(action=URIAction(label=choice.label, uri=choice.uri))
     if choice.data:
         return QuickReplyItem(action=PostbackAction(label=choice.label, data=choice.data,
                                                     displayText=choice.text or choice.label))
