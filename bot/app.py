@@ -8,7 +8,7 @@ import redis
 from flask import Flask, Response, jsonify
 from linebot.v3.webhook import SignatureValidator
 
-from bot.keyring import resolve_data_key, user_key_secret
+from bot.keyring import resolve_keyring
 from bot.line.webhook import MAX_BODY, webhook
 from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
@@ -30,10 +30,9 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
         r = open_redis(settings.redis_url, cluster=settings.redis_cluster)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-    secret = user_key_secret(resolve_data_key(settings))
     app.extensions["kakehashi.settings"] = settings
     app.extensions["kakehashi.redis"] = r
-    app.extensions["kakehashi.inbox"] = Inbox(r, settings.partitions, secret)
+    app.extensions["kakehashi.inbox"] = Inbox(r, settings.partitions, resolve_keyring(settings))
     app.extensions["kakehashi.validator"] = (
         SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None
     )

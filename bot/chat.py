@@ -8,7 +8,7 @@ import redis
 
 from bot.engine.inputs import Incoming
 from bot.engine.replies import Card, Reply, Text
-from bot.keyring import resolve_data_key, user_key
+from bot.keyring import resolve_keyring
 from bot.line.render import card_text
 from bot.runtime import engine_for
 from bot.settings import Settings
@@ -26,8 +26,9 @@ def show(reply: Reply) -> None:
 
 def chat(settings: Settings, r: redis.Redis, name: str) -> None:
     engine = engine_for(settings)
-    store = SessionStore(r, settings.session_ttl)
-    user = user_key(resolve_data_key(settings), f"terminal:{name}")
+    keyring = resolve_keyring(settings)
+    store = SessionStore(r, settings.session_ttl, keyring)
+    user = keyring.user_key(f"terminal:{name}")
     print("Kakehashi in your terminal. Type your answer, [n] to tap button n, /sticker, or /quit.")
     reply = Reply()
 

@@ -19,15 +19,13 @@ log = logging.getLogger("kakehashi")
 
 def _prepare(settings: Settings):  # noqa: ANN202 - (settings, redis, embedded)
     """Provide a Redis (embedded when REDIS_URL is unset) and the data key, for this process and its children."""
-    from bot.keyring import resolve_data_key
+    from bot.keyring import encoded, resolve_keyring
     from bot.store.connection import ensure_redis_url, open_redis
 
-    key = resolve_data_key(settings)
+    keyring = resolve_keyring(settings)
     settings, embedded = ensure_redis_url(settings)
-    import base64
-
     os.environ["REDIS_URL"] = settings.redis_url or ""
-    os.environ["KAKEHASHI_DATA_KEY"] = base64.urlsafe_b64encode(key).decode()
+    os.environ["KAKEHASHI_DATA_KEY"] = encoded(keyring)
     settings = settings.with_(data_key=os.environ["KAKEHASHI_DATA_KEY"])
     return settings, open_redis(settings.redis_url or "", cluster=settings.redis_cluster), embedded
 

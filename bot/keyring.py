@@ -1,4 +1,10 @@
-"""The data key: from KAKEHASHI_DATA_KEY, or generated once into the data dir for the embedded default."""
+"""The data keys, and the two things they do: seal what users tell us, and pseudonymise their ids.
+
+KAKEHASHI_DATA_KEY holds one key, or several separated by commas for rotation: the first seals new records,
+every one opens old records (each record names its key by id). Pseudonyms (user keys) come from the last
+key, the original one, so they survive a rotation. With the embedded default a key is generated into the
+data dir on first run; with REDIS_URL it must be given.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,62 @@ import hashlib
 import hmac
 import os
 import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.fernet import Fernet, InvalidToken
+
 from bot.settings import Settings, SettingsError
+from bot.store import keys as redis_keys
 
 
-def resolve_data_key(settings: Settings) -> bytes:
+class SealError(ValueError):
+    """A sealed record could not be opened: unknown key id, or tampered with."""
+
+
+def key_id(key: bytes) -> str:
+    return hashlib.sha256(key).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Keyring:
+    keys: tuple[bytes, ...]
+    _fernets: dict[str, Fernet] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.keys:
+            raise SettingsError("KAKEHASHI_DATA_KEY: at least one key is needed")
+        fernets = {key_id(k): Fernet(base64.urlsafe_b64encode(k)) for k in self.keys}
+        object.__setattr__(self, "_fernets", fernets)
+
+    @property
+    def user_secret(self) -> bytes:
+        """A sub-key for pseudonyms, so a data key is used for one purpose only."""
+        return hmac.new(self.keys[-1], b"kakehashi:user-key", hashlib.sha256).digest()
+
+    def user_key(self, chat_id: str) -> str:
+        return redis_keys.user_key(self.user_secret, chat_id)
+
+    def seal(self, text: str) -> str:
+        """`<key id>:<Fernet token>` — AES with an HMAC, so a record can be neither read nor altered."""
+        kid = key_id(self.keys[0])
+        return f"{kid}:{self._fernets[kid].encrypt(text.encode()).decode()}"
+
+    def open(self, sealed: str) -> str:
+        kid, _, token = sealed.partition(":")
+        fernet = self._fernets.get(kid)
+        if fernet is None:
+            raise SealError(f"no key with id {kid!r} (was it removed from KAKEHASHI_DATA_KEY?)")
+        try:
+            return fernet.decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise SealError(f"record sealed with key {kid} does not open") from None
+
+
+def resolve_keyring(settings: Settings) -> Keyring:
     """Why generate: a first run must work with no setup, yet a key must never be a constant in code."""
     if settings.data_key:
-        return base64.urlsafe_b64decode(settings.data_key)
+        return Keyring(tuple(base64.urlsafe_b64decode(k) for k in settings.data_key.split(",")))
     if settings.redis_url:
         raise SettingsError("KAKEHASHI_DATA_KEY is required when REDIS_URL is set (generate one: see README)")
     path = Path(settings.data_dir) / "data.key"
@@ -24,15 +77,9 @@ def resolve_data_key(settings: Settings) -> bytes:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-    return base64.urlsafe_b64decode(path.read_text().strip())
+    return Keyring((base64.urlsafe_b64decode(path.read_text().strip()),))
 
 
-def user_key_secret(data_key: bytes) -> bytes:
-    """A sub-key for hashing chat ids, so the data key itself is used for one purpose only."""
-    return hmac.new(data_key, b"kakehashi:user-key", hashlib.sha256).digest()
-
-
-def user_key(data_key: bytes, chat_id: str) -> str:
-    from bot.store.keys import user_key as hashed
-
-    return hashed(user_key_secret(data_key), chat_id)
+def encoded(keyring: Keyring) -> str:
+    """The keyring as KAKEHASHI_DATA_KEY would hold it, to hand to child processes."""
+    return ",".join(base64.urlsafe_b64encode(k).decode() for k in keyring.keys)

@@ -9,6 +9,7 @@ from bot.engine.facts import load_facts, shown_values
 from bot.engine.flows import load_flows
 from bot.engine.step import Engine
 from bot.engine.texts import Texts
+from bot.keyring import resolve_keyring
 from bot.legal.registry import CALCULATORS
 from bot.line.sender import LineSender
 from bot.line.transport import LineTransport
@@ -31,5 +32,5 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     if not settings.line_channel_access_token:
         raise ValueError("LINE_CHANNEL_ACCESS_TOKEN is not set: workers have nobody to answer through")
     sender = LineSender(settings.line_api_base_url, settings.line_channel_access_token, settings.line_timeout)
-    return Worker(r, engine or engine_for(settings), LineTransport(sender), settings.partitions,
-                  settings.worker_threads, settings.session_ttl)
+    return Worker(r, engine or engine_for(settings), LineTransport(sender), resolve_keyring(settings),
+                  settings.partitions, settings.worker_threads, settings.session_ttl)

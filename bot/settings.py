@@ -86,13 +86,15 @@ def _data_key(env: Mapping[str, str]) -> str | None:
     raw = env.get("KAKEHASHI_DATA_KEY") or None
     if raw is None:
         return None
-    try:
-        ok = len(base64.urlsafe_b64decode(raw.encode())) == 32
-    except (ValueError, binascii.Error):
-        ok = False
-    if not ok:
-        raise SettingsError("KAKEHASHI_DATA_KEY must be 32 random bytes in URL-safe base64 (44 characters)")
-    return raw
+    for key in raw.split(","):
+        try:
+            ok = len(base64.urlsafe_b64decode(key.strip().encode())) == 32
+        except (ValueError, binascii.Error):
+            ok = False
+        if not ok:
+            raise SettingsError("KAKEHASHI_DATA_KEY must be 32 random bytes in URL-safe base64 (44 characters), "
+                                "or several such keys separated by commas (newest first)")
+    return ",".join(k.strip() for k in raw.split(","))
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

@@ -21,6 +21,7 @@ import redis
 from bot.engine.replies import Reply
 from bot.engine.step import Engine
 from bot.envelope import Envelope, Undeliverable
+from bot.keyring import Keyring
 from bot.store.queue import MAX_ATTEMPTS, Entry, PartitionQueue, describe
 from bot.store.sessions import SessionStore
 
@@ -34,11 +35,12 @@ class Transport(Protocol):
 
 
 class Worker:
-    def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, partitions: int,
+    def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, keyring: Keyring, partitions: int,
                  threads: int, session_ttl: int, name: str | None = None) -> None:
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self.queue = PartitionQueue(r, partitions, self.name)
-        self.sessions = SessionStore(r, session_ttl)
+        self.sessions = SessionStore(r, session_ttl, keyring)
+        self.keyring = keyring
         self.engine, self.transport, self.threads = engine, transport, threads
         self.stopping = threading.Event()
         self._held: set[int] = set()
@@ -145,7 +147,7 @@ class Worker:
             self.queue.dead_letter(p, entry, "too many attempts")
             return True
         try:
-            env = Envelope.from_json(entry.payload)
+            env = Envelope.from_json(self.keyring.open(entry.payload))
             record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming))
             if not record.reply.silent:  # the transport skips the parts already sent
                 self.transport.send(env, record.reply, record.sent,

@@ -120,9 +120,9 @@ def test_a_turn_saved_but_not_sent_is_sent_without_stepping_again(settings, r, c
     chat = Chat(client, fake_line, SECRET, ev.user_id(4))
     event = ev.text(chat.user, "メニュー")
     chat.post(event)
-    user = keys.user_key(__import__("bot.keyring", fromlist=["x"]).user_key_secret(
-        __import__("base64").urlsafe_b64decode(settings.data_key)), chat.user)
-    env = Envelope.from_json(r.xrange(keys.stream(keys.partition_of(user, settings.partitions)))[0][1]["e"])
+    user = worker.keyring.user_key(chat.user)
+    sealed = r.xrange(keys.stream(keys.partition_of(user, settings.partitions)))[0][1]["e"]
+    env = Envelope.from_json(worker.keyring.open(sealed))
     worker.sessions.take_turn(user, env.event_id, lambda s: worker.engine.step(s, env.incoming))  # then a crash
     history = worker.sessions.load(user).to_json()
     worker.start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.keyring import resolve_data_key
+from bot.keyring import Keyring, SealError, resolve_keyring
 from bot.settings import SettingsError, load_settings
 
 
@@ -42,11 +42,23 @@ def test_credentials_turn_the_simulator_off_unless_asked() -> None:
 
 def test_data_key_is_generated_once_for_the_embedded_default(tmp_path) -> None:  # noqa: ANN001
     s = load_settings({"KAKEHASHI_DATA_DIR": str(tmp_path)})
-    first = resolve_data_key(s)
-    assert len(first) == 32 and resolve_data_key(s) == first
+    first = resolve_keyring(s)
+    assert len(first.keys[0]) == 32 and resolve_keyring(s) == first
     assert (tmp_path / "data.key").stat().st_mode & 0o777 == 0o600
 
 
 def test_data_key_is_required_with_a_shared_redis() -> None:
     with pytest.raises(SettingsError, match="KAKEHASHI_DATA_KEY"):
-        resolve_data_key(load_settings({"REDIS_URL": "redis://127.0.0.1:6379/0"}))
+        resolve_keyring(load_settings({"REDIS_URL": "redis://127.0.0.1:6379/0"}))
+
+
+def test_rotation_seals_with_the_new_key_opens_old_records_and_keeps_pseudonyms() -> None:
+    old, new = Keyring((b"o" * 32,)), Keyring((b"n" * 32, b"o" * 32))
+    record = old.seal("離婚したい")
+    assert new.open(record) == "離婚したい"
+    assert new.seal("x").split(":")[0] != record.split(":")[0]
+    assert new.user_key("U123") == old.user_key("U123")
+    with pytest.raises(SealError):
+        Keyring((b"n" * 32,)).open(record)
+    with pytest.raises(SealError):
+        old.open(record[:-4] + "AAAA")

@@ -1,6 +1,7 @@
 """The webhook's side of the event streams: drop redeliveries, append, ring the workers' doorbell.
 
-Dedupe and append happen in one Lua script on the partition's slot, so an event is either seen-and-queued
+The event (it holds what the person typed and their LINE id) is sealed before it is stored. Dedupe and
+append happen in one Lua script on the partition's slot, so an event is either seen-and-queued
 or neither: a Redis failure in between cannot mark an event seen that was never queued.
 """
 
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 import redis
 
 from bot.envelope import Envelope
+from bot.keyring import Keyring
 from bot.store import keys
 
 SEEN_TTL = 24 * 3600
@@ -25,12 +27,9 @@ return false
 
 
 class Inbox:
-    def __init__(self, r: redis.Redis, partitions: int, user_secret: bytes) -> None:
-        self.redis, self.partitions, self.user_secret = r, partitions, user_secret
+    def __init__(self, r: redis.Redis, partitions: int, keyring: Keyring) -> None:
+        self.redis, self.partitions, self.keyring = r, partitions, keyring
         self._accept = r.register_script(_ACCEPT)
-
-    def user_of(self, chat_id: str) -> str:
-        return keys.user_key(self.user_secret, chat_id)
 
     def accept(self, events: Iterable[Envelope]) -> int:
         """Queue every event not seen before; returns how many were new. Raises RedisError when down."""
@@ -38,10 +37,10 @@ class Inbox:
         rung: set[int] = set()
         count = 0
         for event in events:
-            user = self.user_of(event.chat_id)
+            user = self.keyring.user_key(event.chat_id)
             p = keys.partition_of(user, self.partitions)
             self._accept(keys=[keys.seen(p, event.event_id), keys.stream(p)],
-                         args=[SEEN_TTL, user, event.to_json()], client=pipe)
+                         args=[SEEN_TTL, user, self.keyring.seal(event.to_json())], client=pipe)
             rung.add(p)
             count += 1
         if not count:

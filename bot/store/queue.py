@@ -8,7 +8,6 @@ and in arrival order; when a worker dies its lease lapses and another takes over
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -141,7 +140,4 @@ class PartitionQueue:
 
 def describe(entry: Entry) -> str:
     """An entry for logs: ids only, never the message."""
-    try:
-        return f"event {json.loads(entry.payload).get('event_id', '?')} user {entry.user[:8]}"
-    except ValueError:
-        return f"entry {entry.id} user {entry.user[:8]}"
+    return f"entry {entry.id} user {entry.user[:8]}"

@@ -3,6 +3,7 @@
 The turn record (what the bot decided to send for one event, and how much of it went out) is written in the
 same transaction as the session. A retried event then resends that record instead of stepping the
 conversation a second time — a crash between saving and sending neither drops nor doubles an answer.
+Both are sealed with the data key: answers are personal.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import redis
 
 from bot.engine.replies import Reply
 from bot.engine.session import Session
+from bot.keyring import Keyring
 from bot.store import keys
 
 TURN_TTL = 24 * 3600
@@ -32,18 +34,20 @@ class TurnRecord:
 
 
 class SessionStore:
-    def __init__(self, r: redis.Redis, ttl: int) -> None:
-        self.redis, self.ttl = r, ttl
+    def __init__(self, r: redis.Redis, ttl: int, keyring: Keyring) -> None:
+        self.redis, self.ttl, self.keyring = r, ttl, keyring
+
+    def _session(self, raw: str | None) -> Session:
+        return Session.from_json(self.keyring.open(raw)) if raw else Session()
 
     def load(self, user: str) -> Session:
-        raw = cast(str | None, self.redis.get(keys.session(user)))
-        return Session.from_json(raw) if raw else Session()
+        return self._session(cast(str | None, self.redis.get(keys.session(user))))
 
     def turn(self, user: str, event_id: str) -> TurnRecord | None:
         data: dict[str, Any] = self.redis.hgetall(keys.turn(user, event_id))  # type: ignore[assignment]
         if not data:
             return None
-        return TurnRecord(Reply.from_dict(json.loads(data["reply"])), int(data.get("sent", 0)))
+        return TurnRecord(Reply.from_dict(json.loads(self.keyring.open(data["reply"]))), int(data.get("sent", 0)))
 
     def take_turn(self, user: str, event_id: str, step: Callable[[Session], Reply], tries: int = 5) -> TurnRecord:
         """Run `step` on the user's session once for this event, saving session and reply together."""
@@ -55,13 +59,12 @@ class SessionStore:
                     if pipe.exists(turn_key):
                         pipe.unwatch()
                         break
-                    raw = cast(str | None, pipe.get(session_key))
-                    session = Session.from_json(raw) if raw else Session()
+                    session = self._session(cast(str | None, pipe.get(session_key)))
                     reply = step(session)
                     pipe.multi()
-                    pipe.set(session_key, session.to_json(), ex=self.ttl)
-                    pipe.hset(turn_key, mapping={"reply": json.dumps(reply.to_dict(), ensure_ascii=False),
-                                                 "sent": 0})
+                    pipe.set(session_key, self.keyring.seal(session.to_json()), ex=self.ttl)
+                    sealed_reply = self.keyring.seal(json.dumps(reply.to_dict(), ensure_ascii=False))
+                    pipe.hset(turn_key, mapping={"reply": sealed_reply, "sent": 0})
                     pipe.expire(turn_key, TURN_TTL)
                     pipe.execute()
                     return TurnRecord(reply, 0)
