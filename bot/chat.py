@@ -33,7 +33,10 @@ def chat(settings: Settings, r: redis.Redis, name: str) -> None:
     reply = Reply()
 
     def turn(incoming: Incoming) -> Reply:
-        return store.take_turn(user, uuid.uuid4().hex, lambda s: engine.step(s, incoming)).reply
+        reply = store.take_turn(user, uuid.uuid4().hex, lambda s: engine.step(s, incoming)).reply
+        if reply.erase:
+            store.erase(user)
+        return reply
 
     show(reply := turn(Incoming("follow")) if store.load(user).fresh else turn(Incoming("text", "メニュー")))
     while True:

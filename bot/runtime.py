@@ -25,7 +25,8 @@ def engine_for(settings: Settings) -> Engine:
     facts = shown_values(load_facts(settings.flows_dir / "facts.yaml"))
     texts = Texts.load(settings.locales_dir)
     safety = DangerCheck.load(settings.flows_dir / "danger.yaml")
-    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety)
+    days = max(1, settings.session_ttl // 86400)
+    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety, days)
 
 
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:

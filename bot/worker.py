@@ -152,6 +152,8 @@ class Worker:
             if not record.reply.silent:  # the transport skips the parts already sent
                 self.transport.send(env, record.reply, record.sent,
                                     lambda n: self.sessions.mark_sent(entry.user, env.event_id, n))
+            if record.reply.erase:
+                self.sessions.erase(entry.user)
         except Undeliverable as exc:
             log.error("dead-lettered %s: %s", describe(entry), exc)
             self.queue.dead_letter(p, entry, str(exc))

@@ -20,7 +20,7 @@ def test_follow_greets_and_shows_the_menu(chat) -> None:  # noqa: ANN001
     assert "110" in answer.texts[0]
     assert "判断はしません" in answer.texts[0]  # general information, never a verdict
     assert answer.labels == ["子どもに会えない", "別居中の浮気・不倫", "DV・保護命令", "離婚の慰謝料",
-                             "弁護士費用が心配", "共同親権・養育費", "緊急の連絡先"]
+                             "弁護士費用が心配", "共同親権・養育費", "緊急の連絡先", "とじる"]
 
 
 # household, area, income, rent, savings, dv → expected phrases in the result card

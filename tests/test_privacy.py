@@ -45,3 +45,61 @@ def test_redis_and_logs_hold_nothing_readable_about_users(new_chat, r, caplog) -
     for text in ["秘密の相談", "殴られた", "213456", "213,456", "1234567", "1,234,567", "東京23区", "弁護士費用"]:
         assert text not in stored, text
         assert text not in logs, text
+
+
+def user_traces(r, user_key: str) -> list[str]:  # noqa: ANN001
+    return [v for v in every_value(r) if user_key in v]
+
+
+def test_delete_my_data_asks_first_then_leaves_no_trace(chat, r) -> None:  # noqa: ANN001
+    import base64
+
+    from bot.keyring import Keyring
+    from tests.conftest import DATA_KEY
+
+    user = Keyring((base64.urlsafe_b64decode(DATA_KEY),)).user_key(chat.user)
+    chat.send(ev.follow(chat.user))
+    chat.say("弁護士費用")
+    chat.say("いいえ")
+    assert user_traces(r, user)
+    confirm = chat.say("データ削除")
+    assert "よろしいですか" in confirm.text and confirm.labels == ["削除する", "続ける"]
+    assert "何人" in chat.tap("続ける").text  # not confirmed: nothing erased, back to the question
+    chat.say("データ削除")
+    done = chat.tap("削除する")
+    assert "消しました" in done.text
+    deadline = __import__("time").time() + 5
+    while user_traces(r, user) and __import__("time").time() < deadline:
+        __import__("time").sleep(0.05)
+    assert user_traces(r, user) == []
+    assert "どんなことでお困り" in chat.say("こんにちは").text  # a new conversation, as if first met
+
+
+def test_typed_yes_confirms_and_anything_else_cancels(chat) -> None:  # noqa: ANN001
+    chat.send(ev.follow(chat.user))
+    chat.say("データを消して")
+    assert "やめました" in chat.say("メニュー").text
+    chat.say("データ削除")
+    assert "消しました" in chat.say("はい").text
+
+
+def test_quick_exit_leaves_a_neutral_last_message_and_ends_the_session(chat) -> None:  # noqa: ANN001
+    chat.send(ev.follow(chat.user))
+    assert "とじる" in chat.last.labels  # on the menu
+    chat.tap("弁護士費用が心配")
+    chat.tap("いいえ")
+    closed = chat.say("とじる")
+    assert closed.texts == ["ご利用ありがとうございました。"] and closed.actions == []
+    assert "どんなことでお困り" in chat.say("続ける").text  # the flow was ended, not paused
+
+
+def test_first_contact_says_what_is_kept_and_how_to_erase(chat) -> None:  # noqa: ANN001
+    answer = chat.send(ev.follow(chat.user))
+    notice = answer.texts[1]
+    assert "暗号化" in notice and "7日間" in notice and "データ削除" in notice
+
+
+def test_staying_safe_help(chat) -> None:  # noqa: ANN001
+    chat.send(ev.follow(chat.user))
+    tips = chat.say("安全に使うには").texts[0]
+    assert "削除" in tips and "不自然" in tips and "とじる" in tips

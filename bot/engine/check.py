@@ -20,7 +20,9 @@ ENGINE_KEYS = (
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
     "common.button.menu", "common.button.back", "common.button.continue",
     *(f"common.invalid.{f}" for f in INPUT_FORMATS),
-    "safety.first", "safety.again", "safety.then",
+    "safety.first", "safety.again", "safety.then", "common.button.close", "common.button.erase_yes",
+    *(f"privacy.{k}" for k in ("notice", "closed", "erase_confirm", "erase_cancelled", "erased",
+                                "erase_nothing_pending", "staying_safe")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
 )
 MAX_LABEL, MAX_CHOICES = 20, 13
@@ -71,7 +73,7 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     """Every problem found, as readable lines; empty means all is well."""
     known = set(calculators)
     problems: list[str] = []
-    settable = set(answer_names)
+    settable = {*answer_names, "session_days"}
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()

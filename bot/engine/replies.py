@@ -42,6 +42,7 @@ class Reply:
     messages: tuple[Message, ...] = ()
     choices: tuple[Choice, ...] = ()
     silent: bool = field(default=False)  # nothing to send (e.g. unfollow)
+    erase: bool = field(default=False)  # after sending, erase everything kept about this person
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,4 +57,4 @@ class Reply:
             else:
                 messages.append(Text(m["text"]))
         choices = tuple(Choice(**c) for c in data.get("choices", []))
-        return cls(tuple(messages), choices, bool(data.get("silent", False)))
+        return cls(tuple(messages), choices, bool(data.get("silent", False)), bool(data.get("erase", False)))

@@ -21,6 +21,7 @@ class Session:
     lang: str = "ja"
     misses: int = 0
     fresh: bool = True  # never spoken to yet: the first text decides the language
+    confirming: str = ""  # a question about the conversation itself awaits yes/no ("erase")
     danger_seen: int = 0  # how often this conversation showed the emergency contacts (the second time, briefly)
 
     def to_json(self) -> str:

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 MAX_MISSES = 2
-COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue")
+COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe")
+YES = ("はい", "削除する", "消す", "yes", "delete")
 
 
 class Turn:
@@ -54,8 +55,10 @@ class Engine:
         calculators: Mapping[str, Calculator],
         commands: Mapping[str, list[str]],
         safety: DangerCheck | None = None,
+        session_days: int = 7,
     ) -> None:
-        self.flows, self.texts, self.facts, self.calculators = flows, texts, facts, calculators
+        self.flows, self.texts, self.calculators = flows, texts, calculators
+        self.facts = {**facts, "session_days": session_days}
         self.safety = safety
         self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
         self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
@@ -79,6 +82,7 @@ class Engine:
         if inc.kind == "follow":
             s.restart()
             turn.say("common.welcome")
+            turn.say("privacy.notice")
             return self._prompt(s, turn)
         if inc.kind not in ("text", "postback"):
             turn.say(f"common.received.{inc.kind}")
@@ -91,6 +95,13 @@ class Engine:
         if danger:
             return self._danger(s, danger, turn)
         command = self._command(inc)
+        if s.confirming == "erase":
+            s.confirming = ""
+            if command == "erase_yes" or (not command and normalize(inc.text) in map(normalize, YES)):
+                return self._erase(s, turn)
+            turn.say("privacy.erase_cancelled")
+            if not command:
+                return self._prompt(s, turn)
         if command:
             return self._run_command(command, s, turn)
         node = self._node(s)
@@ -128,11 +139,31 @@ class Engine:
             turn.say("common.help")
         elif command == "continue":
             pass
+        elif command == "close":
+            s.restart()
+            turn.say("privacy.closed")  # neutral: the chat list preview shows nothing alarming
+            return turn.reply()
+        elif command == "erase":
+            s.confirming = "erase"
+            turn.say("privacy.erase_confirm")
+            return turn.reply((self._command_choice(turn, "erase_yes"), self._command_choice(turn, "continue")))
+        elif command == "erase_yes":
+            turn.say("privacy.erase_nothing_pending")
+        elif command == "staying_safe":
+            turn.say("privacy.staying_safe")
         else:
             s.lang = command.removeprefix("lang_")
             turn.say("common.language_set")
         s.misses = 0
         return self._prompt(s, turn)
+
+    def _erase(self, s: Session, turn: Turn) -> Reply:
+        """Say so, then the worker erases everything of this person (session, answers, turn records)."""
+        lang = s.lang
+        s.restart()
+        s.lang = lang
+        turn.say("privacy.erased")
+        return Reply(tuple(turn.messages), erase=True)
 
     def _tap(self, s: Session, node: Node, data: str, turn: Turn) -> Reply:
         """A tapped button: `opt:<flow>.<node>.<option>`. An old button re-asks the current question."""
@@ -190,7 +221,7 @@ class Engine:
                 self.facts, f"window.{c}.phone"))))
             for c in contacts
         )
-        return turn.reply(calls + (self._command_choice(turn, "continue"), self._command_choice(turn, "menu")))
+        return turn.reply(calls + tuple(self._command_choice(turn, c) for c in ("continue", "menu", "close")))
 
     # ── moving through the flow ────────────────────────────────────────────────
     def _advance(self, s: Session, node: Node, trigger: str, turn: Turn) -> None:
@@ -266,6 +297,8 @@ class Engine:
             choices.append(self._command_choice(turn, "menu"))
         elif s.history:
             choices.append(self._command_choice(turn, "back"))
+        if node.kind == "result" or s.flow == MENU_FLOW:
+            choices.append(self._command_choice(turn, "close"))  # quick exit on every menu and result
         return tuple(choices[:13])
 
     def _command_choice(self, turn: Turn, command: str) -> Choice:

@@ -79,3 +79,14 @@ class SessionStore:
 
     def mark_sent(self, user: str, event_id: str, parts: int) -> None:
         self.redis.hset(keys.turn(user, event_id), "sent", parts)
+
+    def erase(self, user: str) -> int:
+        """Everything kept under this person's key (session, turn records) and their parked events."""
+        doomed = list(self.redis.scan_iter(match=f"kh:{{{user}}}:*", count=500))
+        if doomed:
+            self.redis.delete(*doomed)
+        entries: list[tuple[str, dict[str, str]]] = self.redis.xrange(keys.DEADLETTERS)  # type: ignore[assignment]
+        parked = [eid for eid, fields in entries if fields.get("u") == user]
+        if parked:
+            self.redis.xdel(keys.DEADLETTERS, *parked)
+        return len(doomed) + len(parked)
