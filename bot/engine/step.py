@@ -6,20 +6,20 @@ Pure with respect to I/O: no Redis, no LINE, no clock. The worker loads and save
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from transitions import MachineError
 
-from bot.engine.conditions import holds
+from bot.engine.care import closed, danger_reply, erased
 from bot.engine.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.engine.inputs import Incoming
-from bot.engine.replies import Card, Choice, Message, Reply, Text
+from bot.engine.replies import Reply
 from bot.engine.session import MENU_FLOW, Session
-from bot.engine.texts import LANGUAGES, MissingText, Texts, lookup
+from bot.engine.texts import LANGUAGES, MissingText, Texts
+from bot.engine.turn import Turn
 from bot.engine.understand import match_option, normalize, parse_amount, parse_count
-from bot.safety import DangerCheck, contacts_for
+from bot.safety import DangerCheck
 
 log = logging.getLogger(__name__)
 
@@ -27,23 +27,6 @@ Calculator = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 MAX_MISSES = 2
 COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe")
 YES = ("はい", "削除する", "消す", "yes", "delete")
-
-
-class Turn:
-    """Collects one turn's messages, rendering text keys in the session's language."""
-
-    def __init__(self, engine: Engine, session: Session) -> None:
-        self.engine, self.session = engine, session
-        self.messages: list[Message] = []
-
-    def text(self, key: str) -> str:
-        return self.engine.texts.get(self.session.lang, key, self.session.answers, self.engine.facts)
-
-    def say(self, key: str) -> None:
-        self.messages.append(Text(self.text(key)))
-
-    def reply(self, choices: tuple[Choice, ...] = ()) -> Reply:
-        return Reply(tuple(self.messages), choices)
 
 
 class Engine:
@@ -63,6 +46,9 @@ class Engine:
         self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
         self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
 
+    def _turn(self, s: Session) -> Turn:
+        return Turn(self.texts, self.facts, s)
+
     # ── entry point ────────────────────────────────────────────────────────────
     def step(self, session: Session, incoming: Incoming) -> Reply:
         """Never raises for anything a person can send: a broken turn restarts kindly at the menu."""
@@ -71,37 +57,37 @@ class Engine:
         except (FlowError, MachineError, MissingText, KeyError, ValueError, TypeError) as exc:
             log.error("turn failed at %s/%s: %s", session.flow, session.state, type(exc).__name__)
             session.restart()
-            turn = Turn(self, session)
+            turn = self._turn(session)
             turn.say("common.sorry")
-            return self._prompt(session, turn)
+            return turn.prompt(self._node(session))
 
     def _step(self, s: Session, inc: Incoming) -> Reply:
-        turn = Turn(self, s)
+        turn = self._turn(s)
         if inc.kind in ("unfollow", "unsend"):
             return Reply(silent=True)
         if inc.kind == "follow":
             s.restart()
             turn.say("common.welcome")
             turn.say("privacy.notice")
-            return self._prompt(s, turn)
+            return turn.prompt(self._node(s))
         if inc.kind not in ("text", "postback"):
             turn.say(f"common.received.{inc.kind}")
-            return self._prompt(s, turn)
+            return turn.prompt(self._node(s))
         first = s.fresh
         if inc.kind == "text" and first:
             s.lang = "en" if _looks_english(inc.text) else s.lang
         s.fresh = False
         danger = self.safety.detect(inc.text) if self.safety and inc.kind == "text" else ()
         if danger:
-            return self._danger(s, danger, turn)
+            return danger_reply(turn, danger)
         command = self._command(inc)
         if s.confirming == "erase":
             s.confirming = ""
             if command == "erase_yes" or (not command and normalize(inc.text) in map(normalize, YES)):
-                return self._erase(s, turn)
+                return erased(turn)
             turn.say("privacy.erase_cancelled")
             if not command:
-                return self._prompt(s, turn)
+                return turn.prompt(self._node(s))
         if command:
             return self._run_command(command, s, turn)
         node = self._node(s)
@@ -116,7 +102,7 @@ class Engine:
                 self._go(s, FLOW_PREFIX + MENU_FLOW, turn)
                 return self._choose(s, self._node(s), routed, turn)
         if option is None and first and s.flow == MENU_FLOW:
-            return self._prompt(s, turn)  # a first "hello" is a greeting, not a wrong answer
+            return turn.prompt(self._node(s))  # a first "hello" is a greeting, not a wrong answer
         if option is None:
             return self._miss(s, turn, "common.not_understood")
         return self._choose(s, node, option, turn)
@@ -140,13 +126,11 @@ class Engine:
         elif command == "continue":
             pass
         elif command == "close":
-            s.restart()
-            turn.say("privacy.closed")  # neutral: the chat list preview shows nothing alarming
-            return turn.reply()
+            return closed(turn)
         elif command == "erase":
             s.confirming = "erase"
             turn.say("privacy.erase_confirm")
-            return turn.reply((self._command_choice(turn, "erase_yes"), self._command_choice(turn, "continue")))
+            return turn.reply((turn.command("erase_yes"), turn.command("continue")))
         elif command == "erase_yes":
             turn.say("privacy.erase_nothing_pending")
         elif command == "staying_safe":
@@ -155,15 +139,7 @@ class Engine:
             s.lang = command.removeprefix("lang_")
             turn.say("common.language_set")
         s.misses = 0
-        return self._prompt(s, turn)
-
-    def _erase(self, s: Session, turn: Turn) -> Reply:
-        """Say so, then the worker erases everything of this person (session, answers, turn records)."""
-        lang = s.lang
-        s.restart()
-        s.lang = lang
-        turn.say("privacy.erased")
-        return Reply(tuple(turn.messages), erase=True)
+        return turn.prompt(self._node(s))
 
     def _tap(self, s: Session, node: Node, data: str, turn: Turn) -> Reply:
         """A tapped button: `opt:<flow>.<node>.<option>`. An old button re-asks the current question."""
@@ -171,7 +147,7 @@ class Engine:
         node_name, _, option = rest.partition(".")
         if not data.startswith("opt:") or (flow_id, node_name) != (s.flow, s.state):
             turn.say("common.stale_button")
-            return self._prompt(s, turn)
+            return turn.prompt(self._node(s))
         if option not in {o.id for o in node.options}:
             return self._miss(s, turn, "common.not_understood")
         return self._choose(s, node, option, turn)
@@ -180,7 +156,7 @@ class Engine:
         option = next(o for o in node.options if o.id == option_id)
         s.answers.update(option.set)
         self._advance(s, node, f"choose:{option_id}", turn)
-        return self._prompt(s, turn)
+        return turn.prompt(self._node(s))
 
     def _answer(self, s: Session, node: Node, text: str, turn: Turn) -> Reply:
         value: int | str | None
@@ -194,7 +170,7 @@ class Engine:
             return self._miss(s, turn, f"common.invalid.{node.format}")
         s.answers[node.key or node.name] = value
         self._advance(s, node, "submit", turn)
-        return self._prompt(s, turn)
+        return turn.prompt(self._node(s))
 
     def _miss(self, s: Session, turn: Turn, why: str) -> Reply:
         s.misses += 1
@@ -202,26 +178,8 @@ class Engine:
         if s.misses >= MAX_MISSES:
             s.misses = 0
             turn.say("common.offer_menu")
-            return self._prompt(s, turn, extra=(self._command_choice(turn, "menu"),))
-        return self._prompt(s, turn)
-
-    def _danger(self, s: Session, categories: tuple[str, ...], turn: Turn) -> Reply:
-        """Contacts at once, no questions first; the conversation stays where it was, to continue later."""
-        s.answers["danger"] = sorted({*s.answers.get("danger", []), *categories})
-        contacts = contacts_for(categories)
-        lines = [turn.text(f"safety.contact.{c}") for c in contacts]
-        if s.danger_seen:
-            turn.messages.append(Text("\n".join([turn.text("safety.again"), *lines])))
-        else:
-            turn.messages.append(Text("\n".join([turn.text("safety.first"), *lines])))
-            turn.say("safety.then")
-        s.danger_seen += 1
-        calls = tuple(
-            Choice(turn.text(f"safety.call.{c}"), "", uri="tel:" + re.sub(r"[^0-9+]", "", str(lookup(
-                self.facts, f"window.{c}.phone"))))
-            for c in contacts
-        )
-        return turn.reply(calls + tuple(self._command_choice(turn, c) for c in ("continue", "menu", "close")))
+            return turn.prompt(self._node(s), extra=(turn.command("menu"),))
+        return turn.prompt(self._node(s))
 
     # ── moving through the flow ────────────────────────────────────────────────
     def _advance(self, s: Session, node: Node, trigger: str, turn: Turn) -> None:
@@ -266,45 +224,7 @@ class Engine:
         except KeyError:
             raise FlowError(f"unknown place {s.flow}/{s.state}") from None
 
-    # ── what the person sees ───────────────────────────────────────────────────
-    def _prompt(self, s: Session, turn: Turn, extra: tuple[Choice, ...] = ()) -> Reply:
-        """Show the current question or result, with its buttons."""
-        node = self._node(s)
-        if node.kind == "result":
-            turn.messages.append(self._card(s, node, turn))
-        elif node.text:
-            turn.say(node.text)
-        choices = self._choices(s, node)
-        return turn.reply((choices + tuple(c for c in extra if c not in choices))[:13])
-
-    def _card(self, s: Session, node: Node, turn: Turn) -> Card:
-        sections = tuple(
-            (turn.text(sec.heading) if sec.heading else "", turn.text(sec.text))
-            for sec in node.sections
-            if holds(sec.when, s.answers)
-        )
-        return Card(turn.text(node.title or node.text or ""), sections, turn.text("common.disclaimer"))
-
-    def _choices(self, s: Session, node: Node) -> tuple[Choice, ...]:
-        turn = Turn(self, s)
-        choices = [
-            Choice(label, f"opt:{s.flow}.{node.name}.{o.id}", label)
-            for o in node.options
-            for label in [turn.text(o.label)]
-        ]
-        choices += [Choice(v, "", v) for v in node.suggest]
-        if node.kind == "result":
-            choices.append(self._command_choice(turn, "menu"))
-        elif s.history:
-            choices.append(self._command_choice(turn, "back"))
-        if node.kind == "result" or s.flow == MENU_FLOW:
-            choices.append(self._command_choice(turn, "close"))  # quick exit on every menu and result
-        return tuple(choices[:13])
-
-    def _command_choice(self, turn: Turn, command: str) -> Choice:
-        label = turn.text(f"common.button.{command}")
-        return Choice(label, f"cmd:{command}", label)
-
+    # ── understanding ───────────────────────────────────────────────────────────
     def _option_words(self, node: Node) -> list[tuple[str, list[str]]]:
         return [
             (o.id, [*(self.texts.raw(lang, o.label) for lang in LANGUAGES), *o.synonyms]) for o in node.options

@@ -1,0 +1,50 @@
+"""Care for the person before the flow: danger first, and the discreet way out (CONTENT.md §9, DESIGN §6)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.replies import Choice, Reply, Text
+from bot.engine.texts import lookup
+from bot.engine.turn import Turn
+from bot.safety import contacts_for
+
+
+def danger_reply(turn: Turn, categories: tuple[str, ...]) -> Reply:
+    """Contacts at once, no questions first; the conversation stays where it was, to continue later.
+
+    The second alarm in one conversation gets the numbers again, briefly, not a wall of text.
+    """
+    s = turn.session
+    s.answers["danger"] = sorted({*s.answers.get("danger", []), *categories})
+    contacts = contacts_for(categories)
+    lines = [turn.text(f"safety.contact.{c}") for c in contacts]
+    if s.danger_seen:
+        turn.messages.append(Text("\n".join([turn.text("safety.again"), *lines])))
+    else:
+        turn.messages.append(Text("\n".join([turn.text("safety.first"), *lines])))
+        turn.say("safety.then")
+    s.danger_seen += 1
+    calls = tuple(Choice(turn.text(f"safety.call.{c}"), "", uri=_tel(lookup(turn.facts, f"window.{c}.phone")))
+                  for c in contacts)
+    return turn.reply(calls + tuple(turn.command(c) for c in ("continue", "menu", "close")))
+
+
+def _tel(number: object) -> str:
+    return "tel:" + re.sub(r"[^0-9+]", "", str(number))
+
+
+def erased(turn: Turn) -> Reply:
+    """Say so; the worker then erases everything of this person (session, answers, turn records)."""
+    lang = turn.session.lang
+    turn.session.restart()
+    turn.session.lang = lang
+    turn.say("privacy.erased")
+    return Reply(tuple(turn.messages), erase=True)
+
+
+def closed(turn: Turn) -> Reply:
+    """Quick exit: a neutral last line (the chat list preview shows nothing alarming) and no buttons."""
+    turn.session.restart()
+    turn.say("privacy.closed")
+    return turn.reply()

@@ -1,0 +1,65 @@
+"""What the person sees in one turn: texts in their language, the current question or result card, and its
+buttons. The engine decides where the conversation goes; a Turn renders where it is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.engine.conditions import holds
+from bot.engine.flows import Node
+from bot.engine.replies import Card, Choice, Message, Reply, Text
+from bot.engine.session import MENU_FLOW, Session
+from bot.engine.texts import Texts
+
+MAX_CHOICES = 13
+
+
+class Turn:
+    def __init__(self, texts: Texts, facts: Mapping[str, Any], session: Session) -> None:
+        self.texts, self.facts, self.session = texts, facts, session
+        self.messages: list[Message] = []
+
+    def text(self, key: str) -> str:
+        return self.texts.get(self.session.lang, key, self.session.answers, self.facts)
+
+    def say(self, key: str) -> None:
+        self.messages.append(Text(self.text(key)))
+
+    def reply(self, choices: tuple[Choice, ...] = ()) -> Reply:
+        return Reply(tuple(self.messages), choices[:MAX_CHOICES])
+
+    def command(self, command: str) -> Choice:
+        """A button for a word that works everywhere (menu, back, continue…)."""
+        label = self.text(f"common.button.{command}")
+        return Choice(label, f"cmd:{command}", label)
+
+    def prompt(self, node: Node, extra: tuple[Choice, ...] = ()) -> Reply:
+        """Show the current question or result, with its buttons."""
+        if node.kind == "result":
+            self.messages.append(self.card(node))
+        elif node.text:
+            self.say(node.text)
+        choices = self.choices(node)
+        return self.reply(choices + tuple(c for c in extra if c not in choices))
+
+    def card(self, node: Node) -> Card:
+        sections = tuple(
+            (self.text(sec.heading) if sec.heading else "", self.text(sec.text))
+            for sec in node.sections
+            if holds(sec.when, self.session.answers)
+        )
+        return Card(self.text(node.title or node.text or ""), sections, self.text("common.disclaimer"))
+
+    def choices(self, node: Node) -> tuple[Choice, ...]:
+        s = self.session
+        choices = [Choice(label, f"opt:{s.flow}.{node.name}.{o.id}", label)
+                   for o in node.options for label in [self.text(o.label)]]
+        choices += [Choice(v, "", v) for v in node.suggest]
+        if node.kind == "result":
+            choices.append(self.command("menu"))
+        elif s.history:
+            choices.append(self.command("back"))
+        if node.kind == "result" or s.flow == MENU_FLOW:
+            choices.append(self.command("close"))  # quick exit on every menu and result
+        return tuple(choices)
