@@ -103,3 +103,16 @@ def test_staying_safe_help(chat) -> None:  # noqa: ANN001
     chat.send(ev.follow(chat.user))
     tips = chat.say("安全に使うには").texts[0]
     assert "削除" in tips and "不自然" in tips and "とじる" in tips
+
+
+def test_silent_notifications_are_a_choice_that_sticks(chat, fake_line) -> None:  # noqa: ANN001
+    chat.send(ev.follow(chat.user))
+    chat.say("通知オフ")
+    chat.say("弁護士費用")
+    chat.send(ev.redelivered(ev.text(chat.user, "いいえ")))  # answered by push
+    chat.say("通知オン")
+    chat.say("2")
+    flags = [d.notification_disabled for d in fake_line.deliveries()]
+    kinds = [d.kind for d in fake_line.deliveries()]
+    assert flags == [False, True, True, True, False, False]
+    assert kinds[3] == "push"

@@ -40,7 +40,7 @@ def erased(turn: Turn) -> Reply:
     turn.session.restart()
     turn.session.lang = lang
     turn.say("privacy.erased")
-    return Reply(tuple(turn.messages), erase=True)
+    return Reply(tuple(turn.messages), erase=True, quiet=turn.session.quiet)
 
 
 def closed(turn: Turn) -> Reply:

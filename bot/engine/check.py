@@ -22,7 +22,7 @@ ENGINE_KEYS = (
     *(f"common.invalid.{f}" for f in INPUT_FORMATS),
     "safety.first", "safety.again", "safety.then", "common.button.close", "common.button.erase_yes",
     *(f"privacy.{k}" for k in ("notice", "closed", "erase_confirm", "erase_cancelled", "erased",
-                                "erase_nothing_pending", "staying_safe")),
+                                "erase_nothing_pending", "staying_safe", "quiet_on", "quiet_off")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
 )
 MAX_LABEL, MAX_CHOICES = 20, 13

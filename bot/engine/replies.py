@@ -43,6 +43,7 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     silent: bool = field(default=False)  # nothing to send (e.g. unfollow)
     erase: bool = field(default=False)  # after sending, erase everything kept about this person
+    quiet: bool = field(default=False)  # deliver without sound or vibration (the person chose so)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,4 +58,5 @@ class Reply:
             else:
                 messages.append(Text(m["text"]))
         choices = tuple(Choice(**c) for c in data.get("choices", []))
-        return cls(tuple(messages), choices, bool(data.get("silent", False)), bool(data.get("erase", False)))
+        flags = {k: bool(data.get(k, False)) for k in ("silent", "erase", "quiet")}
+        return cls(tuple(messages), choices, **flags)

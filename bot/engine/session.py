@@ -22,6 +22,7 @@ class Session:
     misses: int = 0
     fresh: bool = True  # never spoken to yet: the first text decides the language
     confirming: str = ""  # a question about the conversation itself awaits yes/no ("erase")
+    quiet: bool = False  # the person asked for silent notifications
     danger_seen: int = 0  # how often this conversation showed the emergency contacts (the second time, briefly)
 
     def to_json(self) -> str:
@@ -34,6 +35,6 @@ class Session:
         return cls(**known)
 
     def restart(self) -> None:
-        """Back to the menu; the language stays, answers and history go."""
+        """Back to the menu; language and notification choice stay, answers and history go."""
         self.flow, self.state = MENU_FLOW, MENU_NODE
         self.answers, self.history, self.misses = {}, [], 0

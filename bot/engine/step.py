@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 MAX_MISSES = 2
-COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe")
+COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
+            "quiet_on", "quiet_off")
 YES = ("はい", "削除する", "消す", "yes", "delete")
 
 
@@ -135,6 +136,9 @@ class Engine:
             turn.say("privacy.erase_nothing_pending")
         elif command == "staying_safe":
             turn.say("privacy.staying_safe")
+        elif command in ("quiet_on", "quiet_off"):
+            s.quiet = command == "quiet_on"
+            turn.say(f"privacy.{command}")
         else:
             s.lang = command.removeprefix("lang_")
             turn.say("common.language_set")

@@ -27,7 +27,7 @@ class Turn:
         self.messages.append(Text(self.text(key)))
 
     def reply(self, choices: tuple[Choice, ...] = ()) -> Reply:
-        return Reply(tuple(self.messages), choices[:MAX_CHOICES])
+        return Reply(tuple(self.messages), choices[:MAX_CHOICES], quiet=self.session.quiet)
 
     def command(self, command: str) -> Choice:
         """A button for a word that works everywhere (menu, back, continue…)."""

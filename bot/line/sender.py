@@ -60,13 +60,17 @@ class LineSender:
         self.api = MessagingApi(ApiClient(config))
         self.timeout, self.attempts, self.sleep = timeout, attempts, sleep
 
-    def deliver(self, env: Envelope, messages: Sequence[Message], done: int, mark: Callable[[int], None]) -> None:
-        """Send the parts not yet sent (`done` of them were); `mark(n)` records progress after each part."""
+    def deliver(self, env: Envelope, messages: Sequence[Message], done: int, mark: Callable[[int], None],
+                quiet: bool = False) -> None:
+        """Send the parts not yet sent (`done` of them were); `mark(n)` records progress after each part.
+
+        `quiet` delivers without sound or vibration (LINE's notificationDisabled), when the person chose so.
+        """
         for part, batch in enumerate(batches(messages)):
             if part < done:
                 continue
-            if not (part == 0 and self._token_usable(env) and self._reply(env, batch)):
-                self._push(env.chat_id, batch, retry_key(env.event_id, part))
+            if not (part == 0 and self._token_usable(env) and self._reply(env, batch, quiet)):
+                self._push(env.chat_id, batch, retry_key(env.event_id, part), quiet)
             mark(part + 1)
 
     @staticmethod
@@ -74,9 +78,9 @@ class LineSender:
         age = time.time() * 1000 - env.timestamp
         return bool(env.reply_token) and not env.redelivery and age < REPLY_TOKEN_LIFETIME_MS
 
-    def _reply(self, env: Envelope, batch: list[Message]) -> bool:
+    def _reply(self, env: Envelope, batch: list[Message], quiet: bool) -> bool:
         """True when the reply went out; False when the token is no good and we should push instead."""
-        request = ReplyMessageRequest(replyToken=env.reply_token, messages=batch)
+        request = ReplyMessageRequest(replyToken=env.reply_token, messages=batch, notificationDisabled=quiet)
         for attempt in range(2):
             try:
                 self.api.reply_message(request, _request_timeout=self.timeout)
@@ -90,8 +94,8 @@ class LineSender:
                 log.warning("reply timed out or lost its connection; trying again")
         return False
 
-    def _push(self, to: str, batch: list[Message], key: str) -> None:
-        request = PushMessageRequest(to=to, messages=batch)
+    def _push(self, to: str, batch: list[Message], key: str, quiet: bool) -> None:
+        request = PushMessageRequest(to=to, messages=batch, notificationDisabled=quiet)
         delay = 0.5
         for _ in range(self.attempts):
             try:

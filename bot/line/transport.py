@@ -15,4 +15,4 @@ class LineTransport:
         self.sender = sender
 
     def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
-        self.sender.deliver(env, render(reply), done, mark)
+        self.sender.deliver(env, render(reply), done, mark, quiet=reply.quiet)
