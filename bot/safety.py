@@ -31,11 +31,15 @@ def contacts_for(categories: Sequence[str]) -> list[str]:
     return [c for c in CONTACT_ORDER if c in wanted]
 _NOISE = re.compile(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜\-ー−'\"…]+")
 _KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")  # "しにたぃ" typed in a hurry
 
 
 def fold(text: str) -> str:
-    """Width, case, katakana → hiragana, no spaces or punctuation: コロス, ころす and ｺﾛｽ all read ころす."""
-    return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA))
+    """Width, case, katakana → hiragana, small kana → large, no spaces or punctuation.
+
+    コロス, ころす and ｺﾛｽ all read ころす; しにたぃ reads しにたい. Phrases are folded the same way.
+    """
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA).translate(_SMALL_KANA))
 
 
 class DangerCheck:

@@ -57,6 +57,7 @@ DANGER = [  # (what someone might type, a category it must raise)
     ("全部終わりにしたい", "suicide"), ("リスカしてしまった", "suicide"), ("飛び降りたい", "suicide"),
     ("I want to die", "suicide"), ("I might kill myself", "suicide"), ("thinking about suicide", "suicide"),
     ("I want to end my life", "suicide"), ("ｼﾆﾀｲ", "suicide"), ("死　に　た　い", "suicide"),
+    ("しにたぃ", "suicide"), ("たすけてーーー", "violence"), ("ﾀｽｹﾃ", "violence"), ("ＨＥＬＰ　ＭＥ", "violence"),
 ]
 
 ORDINARY = [
