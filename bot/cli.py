@@ -99,15 +99,21 @@ def cmd_chat(settings: Settings, name: str) -> int:
 
 
 def cmd_flows_check(settings: Settings) -> int:
+    import yaml
+
     from bot.engine.check import check
     from bot.engine.facts import load_facts
-    from bot.engine.flows import load_flows
+    from bot.engine.flows import FlowError, load_flows
     from bot.engine.texts import Texts
     from bot.legal.registry import CALCULATORS
 
-    flows = load_flows(settings.flows_dir)
-    problems = check(flows, Texts.load(settings.locales_dir), load_facts(settings.flows_dir / "facts.yaml"),
-                     CALCULATORS)
+    try:
+        flows = load_flows(settings.flows_dir)
+        problems = check(flows, Texts.load(settings.locales_dir), load_facts(settings.flows_dir / "facts.yaml"),
+                         CALCULATORS)
+    except (yaml.YAMLError, FlowError, KeyError, TypeError) as exc:  # a file a reviewer broke: say where
+        print(f"cannot read the content files: {exc}")
+        return 1
     for line in problems:
         print(line)
     print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))

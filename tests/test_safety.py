@@ -106,7 +106,9 @@ PLACES = [(f.id, n) for f in ENGINE.flows.values() for n, node in f.nodes.items(
 def test_danger_first_at_every_place_then_continue_where_it_was(flow: str, node: str) -> None:
     means = {"outcome": "over_income", "income_limit": 1, "rent_allowance": 0, "assets_limit": 1,
              "dv_consultation": False, "dv_fee": 0}
-    s = Session(flow=flow, state=node, fresh=False, answers={"means": means})
+    order = {"outcome": "dv_act", "orders": ["approach"], "child_orders": False, "leave_home": False,
+             "child_consent": False}
+    s = Session(flow=flow, state=node, fresh=False, answers={"means": means, "order": order, "consulted": "not_yet"})
     reply = ENGINE.step(s, Incoming("text", "いま殴られた"))
     assert "110" in reply.messages[0].text and "0120-279-889" in reply.messages[0].text
     assert [c.uri for c in reply.choices[:2]] == ["tel:110", "tel:0120279889"]

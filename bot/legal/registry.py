@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bot.legal.means_test import MeansAnswers, MeansLimits, assess_means
+from bot.legal.protection_order import OrderAnswers, assess_order
 
 Answers = Mapping[str, Any]
 Facts = Mapping[str, Any]
@@ -31,6 +32,22 @@ def means_test(answers: Answers, facts: Facts) -> dict[str, Any]:
     return asdict(outcome)
 
 
+
+
+def protection_order(answers: Answers, facts: Facts) -> dict[str, Any]:
+    outcome = assess_order(
+        OrderAnswers(
+            relationship=answers["relationship"],
+            harm=answers["harm"],
+            continuing=bool(answers.get("continuing", False)),
+            shares_home=bool(answers.get("shares_home", False)),
+            children=answers.get("children", "none"),
+        )
+    )
+    return asdict(outcome)
+
+
 CALCULATORS: dict[str, Callable[[Answers, Facts], dict[str, Any]]] = {
     "means_test": means_test,
+    "protection_order": protection_order,
 }
