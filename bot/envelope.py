@@ -23,7 +23,7 @@ class Envelope:
 
     @property
     def incoming(self) -> Incoming:
-        return Incoming(self.kind, self.text, self.params)  # type: ignore[arg-type]
+        return Incoming(self.kind, self.text, self.params, self.timestamp / 1000)  # type: ignore[arg-type]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))

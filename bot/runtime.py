@@ -26,7 +26,7 @@ def engine_for(settings: Settings) -> Engine:
     texts = Texts.load(settings.locales_dir)
     safety = DangerCheck.load(settings.flows_dir / "danger.yaml")
     days = max(1, settings.session_ttl // 86400)
-    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety, days)
+    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety, days, settings.zone)
 
 
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:

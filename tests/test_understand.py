@@ -48,3 +48,23 @@ def test_match_option(typed: str, option: str | None) -> None:
 def test_normalize_folds_width_case_and_punctuation() -> None:
     assert normalize("　ＭＥＮＵ！ ") == "menu"
     assert normalize("戻る。") == "戻る"
+
+
+TODAY = __import__("datetime").date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [
+        ("2025/3/1", "2025-03-01"), ("2025-03-01", "2025-03-01"), ("2025.3.1", "2025-03-01"),
+        ("2025年3月1日", "2025-03-01"), ("２０２５年３月１日", "2025-03-01"), ("令和7年3月1日", "2025-03-01"),
+        ("R7.3.1", "2025-03-01"), ("令和元年5月1日", "2019-05-01"), ("平成30年1月2日", "2018-01-02"),
+        ("3月1日", "2026-03-01"), ("12月1日", "2025-12-01"), ("11/24", "2026-11-24"), ("2025年3月", "2025-03-01"),
+        ("2026/11/25", None), ("2025/2/30", None), ("昨日", None), ("25/3/1", None), ("", None), ("13月1日", None),
+    ],
+)
+def test_dates(typed: str, iso: str | None) -> None:
+    from bot.engine.understand import parse_date
+
+    found = parse_date(typed, TODAY)
+    assert (found.isoformat() if found else None) == iso

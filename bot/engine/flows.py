@@ -20,7 +20,7 @@ import yaml
 from transitions import Machine
 
 NODE_KINDS = ("say", "ask", "input", "compute", "result")
-INPUT_FORMATS = ("count", "yen", "text")
+INPUT_FORMATS = ("count", "yen", "text", "date")
 FLOW_PREFIX = "flow:"
 DATA_FILES = ("facts", "windows", "commands", "danger")  # data beside the flows, not flows
 
@@ -54,7 +54,7 @@ class Node:
     options: tuple[Option, ...] = ()
     next: str | None = None
     key: str | None = None  # input/compute: where the answer is stored
-    format: str | None = None  # input: count | yen | text
+    format: str | None = None  # input: count | yen | text | date
     min: int | None = None
     max: int | None = None
     suggest: tuple[str, ...] = ()  # input: quick answers offered as buttons

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -13,3 +14,4 @@ class Incoming:
     kind: Kind
     text: str = ""  # the typed text, or the postback data
     params: dict[str, str] = field(default_factory=dict)  # e.g. {"date": "2025-03-01"} from a date picker
+    at: float = field(default_factory=time.time)  # when the person sent it (epoch seconds): "today" for dates

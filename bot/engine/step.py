@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from transitions import MachineError
 
@@ -18,10 +20,11 @@ from bot.engine.replies import Reply
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.texts import LANGUAGES, MissingText, Texts
 from bot.engine.turn import Turn
-from bot.engine.understand import match_option, normalize, parse_amount, parse_count
+from bot.engine.understand import match_option, normalize, parse_amount, parse_count, parse_date
 from bot.safety import DangerCheck
 
 log = logging.getLogger(__name__)
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 MAX_MISSES = 2
@@ -40,7 +43,9 @@ class Engine:
         commands: Mapping[str, list[str]],
         safety: DangerCheck | None = None,
         session_days: int = 7,
+        zone: ZoneInfo = TOKYO,
     ) -> None:
+        self.zone = zone
         self.flows, self.texts, self.calculators = flows, texts, calculators
         self.facts = {**facts, "session_days": session_days}
         self.safety = safety
@@ -95,7 +100,7 @@ class Engine:
         if inc.kind == "postback":
             return self._tap(s, node, inc.text, turn)
         if node.kind == "input":
-            return self._answer(s, node, inc.text, turn)
+            return self._answer(s, node, inc.text, turn, inc.at)
         option = match_option(inc.text, self._option_words(node))
         if option is None and (node.kind == "result" or s.flow == MENU_FLOW):
             routed = match_option(inc.text, self.menu_options)
@@ -162,9 +167,12 @@ class Engine:
         self._advance(s, node, f"choose:{option_id}", turn)
         return turn.prompt(self._node(s))
 
-    def _answer(self, s: Session, node: Node, text: str, turn: Turn) -> Reply:
+    def _answer(self, s: Session, node: Node, text: str, turn: Turn, at: float) -> Reply:
         value: int | str | None
-        if node.format == "yen":
+        if node.format == "date":
+            found = parse_date(text, datetime.fromtimestamp(at, self.zone).date())
+            value = found.isoformat() if found else None
+        elif node.format == "yen":
             value = parse_amount(text)
         elif node.format == "count":
             value = parse_count(text)

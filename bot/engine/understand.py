@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 _STRIP = re.compile(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜ー−\-]+")
 
@@ -72,3 +73,37 @@ def parse_count(text: str) -> int | None:
     s = unicodedata.normalize("NFKC", text).strip().lower().translate(_KANJI_DIGITS)
     s = re.sub(r"\s|人|名|people|persons?", "", s)
     return int(s) if s.isdigit() else None
+
+
+_ERAS = {"令和": 2018, "r": 2018, "平成": 1988, "h": 1988, "昭和": 1925, "s": 1925}
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<era>令和|平成|昭和|r|h|s)?(?P<y>\d{1,4}|元)[年/.\-](?P<m>\d{1,2})(?:[月/.\-](?P<d>\d{1,2})日?)?月?$"),
+    re.compile(r"^(?P<m>\d{1,2})[月/](?P<d>\d{1,2})日?$"),
+)
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """A past or present date from "2025/3/1", "2025-03-01", "2025年3月1日", "令和7年3月1日", "R7.3.1",
+    "3月1日" (the latest such day not after today), "2025年3月" (the 1st: the earlier day is the safer guess
+    for a deadline). None when it is not a date, or lies in the future."""
+    s = unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(s)
+        if not m:
+            continue
+        parts = m.groupdict()
+        month, day = int(parts["m"]), int(parts.get("d") or 1)
+        if parts.get("y") is None:
+            year = today.year if (month, day) <= (today.month, today.day) else today.year - 1
+        else:
+            year = 1 if parts["y"] == "元" else int(parts["y"])
+            if parts.get("era"):
+                year += _ERAS[parts["era"]]
+            elif year < 100:
+                continue  # "11/24" is a month and a day, not a year
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            return None
+        return found if found <= today else None
+    return None
