@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ from bot.safety import DangerCheck
 log = logging.getLogger(__name__)
 TOKYO = ZoneInfo("Asia/Tokyo")
 
-Calculator = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
+Calculator = Callable[[Mapping[str, Any], Mapping[str, Any], date], dict[str, Any]]
 MAX_MISSES = 2
 COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
             "quiet_on", "quiet_off")
@@ -52,8 +52,9 @@ class Engine:
         self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
         self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
 
-    def _turn(self, s: Session) -> Turn:
-        return Turn(self.texts, self.facts, s)
+    def _turn(self, s: Session, at: float) -> Turn:
+        """`at` is when the person wrote: their "today" in KAKEHASHI_TZ, for dates and deadlines."""
+        return Turn(self.texts, self.facts, s, datetime.fromtimestamp(at, self.zone).date())
 
     # ── entry point ────────────────────────────────────────────────────────────
     def step(self, session: Session, incoming: Incoming) -> Reply:
@@ -63,12 +64,12 @@ class Engine:
         except (FlowError, MachineError, MissingText, KeyError, ValueError, TypeError) as exc:
             log.error("turn failed at %s/%s: %s", session.flow, session.state, type(exc).__name__)
             session.restart()
-            turn = self._turn(session)
+            turn = self._turn(session, incoming.at)
             turn.say("common.sorry")
             return turn.prompt(self._node(session))
 
     def _step(self, s: Session, inc: Incoming) -> Reply:
-        turn = self._turn(s)
+        turn = self._turn(s, inc.at)
         if inc.kind in ("unfollow", "unsend"):
             return Reply(silent=True)
         if inc.kind == "follow":
@@ -100,7 +101,7 @@ class Engine:
         if inc.kind == "postback":
             return self._tap(s, node, inc.text, turn)
         if node.kind == "input":
-            return self._answer(s, node, inc.text, turn, inc.at)
+            return self._answer(s, node, inc.text, turn)
         option = match_option(inc.text, self._option_words(node))
         if option is None and (node.kind == "result" or s.flow == MENU_FLOW):
             routed = match_option(inc.text, self.menu_options)
@@ -167,10 +168,10 @@ class Engine:
         self._advance(s, node, f"choose:{option_id}", turn)
         return turn.prompt(self._node(s))
 
-    def _answer(self, s: Session, node: Node, text: str, turn: Turn, at: float) -> Reply:
+    def _answer(self, s: Session, node: Node, text: str, turn: Turn) -> Reply:
         value: int | str | None
         if node.format == "date":
-            found = parse_date(text, datetime.fromtimestamp(at, self.zone).date())
+            found = parse_date(text, turn.today)
             value = found.isoformat() if found else None
         elif node.format == "yen":
             value = parse_amount(text)
@@ -225,7 +226,7 @@ class Engine:
                     turn.say(key)
                 self._fire(s, "next")
             else:
-                result = self.calculators[node.calculator or ""](s.answers, self.facts)
+                result = self.calculators[node.calculator or ""](s.answers, self.facts, turn.today)
                 s.answers[node.key or node.name] = result
                 self._fire(s, "resolve", outcome=result["outcome"])
         raise FlowError(f"{s.flow}: say/compute nodes loop")

@@ -4,6 +4,7 @@ buttons. The engine decides where the conversation goes; a Turn renders where it
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from bot.engine.conditions import holds
@@ -16,8 +17,8 @@ MAX_CHOICES = 13
 
 
 class Turn:
-    def __init__(self, texts: Texts, facts: Mapping[str, Any], session: Session) -> None:
-        self.texts, self.facts, self.session = texts, facts, session
+    def __init__(self, texts: Texts, facts: Mapping[str, Any], session: Session, today: date) -> None:
+        self.texts, self.facts, self.session, self.today = texts, facts, session, today
         self.messages: list[Message] = []
 
     def text(self, key: str) -> str:

@@ -1,15 +1,18 @@
 """The calculators a flow may name in a `compute` node: name → function(answers, facts) → outcome dict.
 
 The adapters here turn a session's answers into a calculator's typed inputs; the calculators themselves
-stay pure functions of their arguments.
+stay pure functions of their arguments. `today` is the day the person wrote, passed in, never read here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
+from bot.legal.consolation import consolation_band
+from bot.legal.deadline import limitation
 from bot.legal.means_test import MeansAnswers, MeansLimits, assess_means
 from bot.legal.protection_order import OrderAnswers, assess_order
 
@@ -47,7 +50,25 @@ def protection_order(answers: Answers, facts: Facts) -> dict[str, Any]:
     return asdict(outcome)
 
 
-CALCULATORS: dict[str, Callable[[Answers, Facts], dict[str, Any]]] = {
-    "means_test": means_test,
-    "protection_order": protection_order,
+def consolation(answers: Answers, facts: Facts, today: date) -> dict[str, Any]:
+    """The band for the ground, and the deadline from the dates given (when there are any)."""
+    ground = answers["ground"]
+    divorced = answers.get("divorce_date")
+    band = consolation_band(ground, answers.get("divorce") in ("divorced", "divorcing"), facts)
+    result: dict[str, Any] = asdict(band) | {"has_deadline": False}
+    learned = answers.get("learned_date")
+    if ground == "affair" and learned:  # against the affair partner (limit.partner); the spouse: see the card
+        d = limitation("affair", today, learned=date.fromisoformat(learned))
+    elif divorced:
+        d = limitation("divorce", today, divorced=date.fromisoformat(divorced))
+    else:
+        return result
+    return result | {"has_deadline": True, "last_day": d.last_day.isoformat(), "days_left": d.days_left,
+                     "urgent": d.urgent, "expired": d.expired, "basis": d.basis}
+
+
+CALCULATORS: dict[str, Callable[[Answers, Facts, date], dict[str, Any]]] = {
+    "means_test": lambda answers, facts, today: means_test(answers, facts),
+    "protection_order": lambda answers, facts, today: protection_order(answers, facts),
+    "consolation": consolation,
 }
