@@ -145,7 +145,7 @@ def test_help_lists_the_words_that_work_everywhere(chat) -> None:  # noqa: ANN00
 
 def test_unbuilt_topics_say_so_kindly_and_offer_houterasu(chat) -> None:  # noqa: ANN001
     chat.send(ev.follow(chat.user))
-    card = chat.say("共同親権").text
+    card = chat.say("浮気").text
     assert "準備" in card and "0570-078374" in card
     assert "弁護士費用が心配" in chat.last.labels
 

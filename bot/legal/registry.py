@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.legal.consolation import consolation_band
+from bot.legal.custody import custody_rules
 from bot.legal.deadline import limitation
 from bot.legal.means_test import MeansAnswers, MeansLimits, assess_means
 from bot.legal.protection_order import OrderAnswers, assess_order
@@ -67,8 +68,17 @@ def consolation(answers: Answers, facts: Facts, today: date) -> dict[str, Any]:
                      "urgent": d.urgent, "expired": d.expired, "basis": d.basis}
 
 
+def custody(answers: Answers, facts: Facts, today: date) -> dict[str, Any]:
+    divorced = answers.get("divorce_date")
+    rules = custody_rules(date.fromisoformat(divorced) if divorced else None, answers["kind"],
+                          bool(answers.get("support_agreed")), bool(answers.get("dv_risk")),
+                          date.fromisoformat(facts["custody.reform_date"]))
+    return asdict(rules)
+
+
 CALCULATORS: dict[str, Callable[[Answers, Facts, date], dict[str, Any]]] = {
     "means_test": lambda answers, facts, today: means_test(answers, facts),
     "protection_order": lambda answers, facts, today: protection_order(answers, facts),
     "consolation": consolation,
+    "custody": custody,
 }

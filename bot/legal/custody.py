@@ -1,0 +1,26 @@
+"""Which custody and child-support rules apply, by the divorce date (the 2026-04-01 reform). Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+REFORM = date(2026, 4, 1)
+DivorceKind = Literal["agreement", "court"]
+
+
+@dataclass(frozen=True)
+class CustodyRules:
+    outcome: Literal["new_rules", "old_rules"]
+    statutory_support: bool  # 法定養育費: an agreement divorce under the new rules with no support agreed
+    sole_required: bool  # DV or abuse risk: the court must choose sole custody
+
+
+def custody_rules(divorce: date | None, kind: DivorceKind, support_agreed: bool, dv_risk: bool,
+                  reform: date = REFORM) -> CustodyRules:
+    """`divorce` None means not divorced yet: the new rules will apply."""
+    new = divorce is None or divorce >= reform
+    return CustodyRules("new_rules" if new else "old_rules",
+                        statutory_support=new and kind == "agreement" and not support_agreed,
+                        sole_required=new and dv_risk)

@@ -1,0 +1,69 @@
+"""The 2026 custody flow: which rules apply by the divorce date, statutory support, DV → sole custody."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.engine.inputs import Incoming
+from bot.engine.replies import Card
+from bot.engine.session import Session
+from bot.legal.custody import custody_rules
+from bot.runtime import engine_for
+from bot.settings import Settings
+
+ENGINE = engine_for(Settings())
+AT = datetime(2026, 11, 24, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("divorce", "kind", "agreed", "dv", "outcome", "statutory", "sole"),
+    [
+        (date(2026, 3, 31), "agreement", False, False, "old_rules", False, False),
+        (date(2026, 4, 1), "agreement", False, False, "new_rules", True, False),
+        (date(2026, 4, 1), "agreement", True, False, "new_rules", False, False),
+        (date(2026, 5, 1), "court", False, True, "new_rules", False, True),
+        (None, "agreement", False, True, "new_rules", True, True),
+        (date(2020, 1, 1), "agreement", False, True, "old_rules", False, False),
+    ],
+)
+def test_rules_by_date(divorce, kind, agreed, dv, outcome, statutory, sole) -> None:  # noqa: ANN001
+    r = custody_rules(divorce, kind, agreed, dv)
+    assert (r.outcome, r.statutory_support, r.sole_required) == (outcome, statutory, sole)
+
+
+def walk(*said: str) -> str:
+    s = Session(fresh=False)
+    reply = ENGINE.step(s, Incoming("text", "共同親権", at=AT))
+    for text in said:
+        reply = ENGINE.step(s, Incoming("text", text, at=AT))
+    card = reply.messages[-1]
+    assert isinstance(card, Card), reply
+    return "\n".join([card.title, *(f"{h}\n{b}" for h, b in card.sections), card.footer])
+
+
+CASES = [
+    (["離婚した", "2026/4/1", "話し合い（協議離婚）", "取り決めていない", "ない"],
+     ["新しいルール", "共同親権か単独親権", "法定養育費", "月20,000円", "80,000円"], ["819条7項", "共同親権に変える"]),
+    (["離婚した", "2026/3/31", "話し合い（協議離婚）", "取り決めていない", "ない"],
+     ["共同親権に変える", "取り決めがない場合のしくみ"], ["月80,000円", "新しいルール"]),
+    (["まだ・これから", "調停・審判・裁判", "取り決めがある", "ある"],
+     ["819条7項", "公正証書", "0120-279-889"], ["法定養育費」として"]),
+]
+
+
+@pytest.mark.parametrize(("said", "present", "absent"), CASES)
+def test_custody_paths(said: list[str], present: list[str], absent: list[str]) -> None:
+    card = walk(*said)
+    assert "一般的な情報" in card
+    for phrase in present:
+        assert phrase in card, phrase
+    for phrase in absent:
+        assert phrase not in card, phrase
+
+
+def test_pinned() -> None:
+    f = ENGINE.facts
+    assert f["support.statutory"] == 20000 and f["support.lien"] == 80000 and f["custody.reform_date"] == "2026-04-01"
