@@ -110,7 +110,8 @@ def test_danger_first_at_every_place_then_continue_where_it_was(flow: str, node:
              "child_consent": False}
     isha = {"outcome": "affair", "low": 1, "high": 2, "widest_low": 1, "widest_high": 2, "fee_low": 1, "fee_high": 1,
             "has_deadline": False}
-    answers = {"means": means, "order": order, "consulted": "not_yet", "isha": isha}
+    answers = {"means": means, "order": order, "consulted": "not_yet", "isha": isha,
+               "affair": {**isha, "outcome": "grey", "factors": 2}}
     s = Session(flow=flow, state=node, fresh=False, answers=answers)
     reply = ENGINE.step(s, Incoming("text", "いま殴られた"))
     assert "110" in reply.messages[0].text and "0120-279-889" in reply.messages[0].text

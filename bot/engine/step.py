@@ -100,9 +100,9 @@ class Engine:
         node = self._node(s)
         if inc.kind == "postback":
             return self._tap(s, node, inc.text, turn)
-        if node.kind == "input":
-            return self._answer(s, node, inc.text, turn)
         option = match_option(inc.text, self._option_words(node))
+        if node.kind == "input":  # an input may also offer options, e.g. "I don't know"
+            return self._choose(s, node, option, turn) if option else self._answer(s, node, inc.text, turn)
         if option is None and (node.kind == "result" or s.flow == MENU_FLOW):
             routed = match_option(inc.text, self.menu_options)
             if routed is not None:

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from bot.legal.breakdown import BreakdownAnswers, assess_breakdown
 from bot.legal.consolation import consolation_band
 from bot.legal.custody import custody_rules
 from bot.legal.deadline import limitation
@@ -76,9 +77,30 @@ def custody(answers: Answers, facts: Facts, today: date) -> dict[str, Any]:
     return asdict(rules)
 
 
+def affair_separation(answers: Answers, facts: Facts, today: date) -> dict[str, Any]:
+    """The breakdown leaning, the band, and the deadline against the affair partner when a date is known."""
+    leaning = assess_breakdown(BreakdownAnswers(
+        began_after_separation=answers.get("timing") == "after",
+        separation_for_divorce=answers.get("reason") == "divorce",
+        divorce_in_progress=answers.get("talks") == "in_progress",
+        little_contact=bool(answers.get("little_contact")),
+        long_separation=bool(answers.get("long_separation")),
+    ))
+    band = consolation_band("affair", answers.get("divorce") in ("divorced", "divorcing"), facts)
+    result: dict[str, Any] = asdict(band) | {"outcome": leaning.outcome, "factors": leaning.factors,
+                                            "has_deadline": False}
+    learned = answers.get("learned_date")
+    if learned:
+        d = limitation("affair", today, learned=date.fromisoformat(learned))
+        result |= {"has_deadline": True, "last_day": d.last_day.isoformat(), "days_left": d.days_left,
+                   "urgent": d.urgent, "expired": d.expired}
+    return result
+
+
 CALCULATORS: dict[str, Callable[[Answers, Facts, date], dict[str, Any]]] = {
     "means_test": lambda answers, facts, today: means_test(answers, facts),
     "protection_order": lambda answers, facts, today: protection_order(answers, facts),
     "consolation": consolation,
     "custody": custody,
+    "affair_separation": affair_separation,
 }

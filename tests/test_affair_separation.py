@@ -1,0 +1,81 @@
+"""The affair-during-separation flow: the breakdown leaning from all three sides, bands, deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.engine.inputs import Incoming
+from bot.engine.replies import Card
+from bot.engine.session import Session
+from bot.legal.breakdown import BreakdownAnswers, assess_breakdown
+from bot.runtime import engine_for
+from bot.settings import Settings
+
+ENGINE = engine_for(Settings())
+AT = datetime(2026, 11, 24, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("after", "for_divorce", "in_progress", "little", "long", "outcome"),
+    [
+        (False, True, True, True, True, "before_separation"),
+        (True, False, True, True, True, "not_broken"),  # a work or care separation is not a breakdown
+        (True, True, False, False, False, "not_broken"),
+        (True, True, True, False, False, "grey"),
+        (True, True, False, True, False, "grey"),
+        (True, True, True, True, False, "leans_broken"),
+        (True, True, True, True, True, "leans_broken"),
+    ],
+)
+def test_breakdown_leaning(after, for_divorce, in_progress, little, long, outcome) -> None:  # noqa: ANN001
+    assert assess_breakdown(BreakdownAnswers(after, for_divorce, in_progress, little, long)).outcome == outcome
+
+
+def walk(*said: str) -> str:
+    s = Session(fresh=False)
+    reply = ENGINE.step(s, Incoming("text", "浮気", at=AT))
+    for text in said:
+        reply = ENGINE.step(s, Incoming("text", text, at=AT))
+    card = reply.messages[-1]
+    assert isinstance(card, Card), reply
+    return "\n".join([card.title, *(f"{h}\n{b}" for h, b in card.sections), card.footer])
+
+
+CASES = [
+    (["配偶者に不倫された", "別居する前から", "離婚はしない", "2025/3/1"],
+     ["責任が生じるのが一般的", "平成8年3月26日", "500,000円〜1,000,000円", "2028-03-01まで", "証拠を保存"],
+     ["平成31年"]),
+    (["不倫相手として請求された", "別居した後", "離婚を前提に別居", "進んでいた", "ほとんどなかった", "1年以上",
+      "もう離婚した", "わからない"],
+     ["否定されることがあります", "平成31年2月19日", "1,000,000円〜3,000,000円", "知った日から3年", "無視"],
+     ["今日からあと"]),
+    (["自分が不倫し請求された", "別居した後", "単身赴任・介護など", "進んでいなかった", "あった", "1年未満",
+      "離婚はしない", "2023/1/5"],
+     ["見られにくい可能性", "過ぎている可能性"], ["証拠を保存"]),
+    (["配偶者に不倫された", "別居した後", "離婚を前提に別居", "進んでいた", "あった", "1年未満",
+      "これから離婚する", "2024/5/1"],
+     ["判断が分かれやすい", "残り6か月を切って"], []),
+]
+
+
+@pytest.mark.parametrize(("said", "present", "absent"), CASES)
+def test_affair_separation_paths(said: list[str], present: list[str], absent: list[str]) -> None:
+    card = walk(*said)
+    assert "一般的な情報" in card
+    assert "大丈夫」とは限らず" in card  # never "separated means safe"
+    for phrase in present:
+        assert phrase in card, phrase
+    for phrase in absent:
+        assert phrase not in card, phrase
+
+
+def test_english_from_the_partner_side(new_chat) -> None:  # noqa: ANN001
+    chat = new_chat(50)
+    chat.say("affair")
+    for label in ["I am the partner", "Before separating", "Not divorcing"]:
+        chat.tap(label)
+    card = chat.tap("Don't know").text
+    assert "19 February 2019" in card and "3 years from learning" in card
