@@ -101,3 +101,46 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
         terminalreporter.section("safety figures")
         for name, value in FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
+    if VISITED:
+        terminalreporter.section("flow coverage (nodes and choices walked by the suite)")
+        for line in coverage_lines():
+            terminalreporter.write_line(line)
+
+
+# ── flow coverage: which nodes and choices the suite walked through ─────────────────────────────
+VISITED: set[tuple[str, str]] = set()
+CHOSEN: set[tuple[str, str, str]] = set()
+
+
+def pytest_configure(config) -> None:  # noqa: ANN001
+    """Record every transition the engine fires (our own engine, observed; nothing of LINE is patched)."""
+    from bot.engine.step import Engine
+
+    fire = Engine._fire
+
+    def recording(self, s, trigger, **kwargs):  # noqa: ANN001, ANN202
+        before = (s.flow, s.state)
+        fire(self, s, trigger, **kwargs)
+        VISITED.add(before)
+        if not s.state.startswith("flow:"):
+            VISITED.add((s.flow, s.state))
+        else:
+            target = s.state.removeprefix("flow:")
+            VISITED.add((target, self.flows[target].start))
+        if trigger.startswith("choose:"):
+            CHOSEN.add((*before, trigger.removeprefix("choose:")))
+
+    Engine._fire = recording  # type: ignore[method-assign]
+
+
+def coverage_lines() -> list[str]:
+    from bot.engine.flows import load_flows
+
+    lines = []
+    for flow in load_flows(Path(__file__).resolve().parent.parent / "flows").values():
+        nodes = {(flow.id, n) for n in flow.nodes}
+        choices = {(flow.id, n.name, o.id) for n in flow.nodes.values() for o in n.options}
+        missing = sorted(f"{n}" for _, n in nodes - VISITED) + sorted(f"{n}.{o}" for _, n, o in choices - CHOSEN)
+        lines.append(f"{flow.id}: nodes {len(nodes & VISITED)}/{len(nodes)}, choices {len(choices & CHOSEN)}/"
+                     f"{len(choices)}" + (f"  missing: {', '.join(missing)}" if missing else ""))
+    return lines

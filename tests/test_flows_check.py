@@ -54,3 +54,14 @@ def test_graph_is_mermaid(capsys) -> None:  # noqa: ANN001
     assert main(["flows", "graph", "legal_aid"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("stateDiagram-v2") and "judge --> result : likely_eligible" in out
+
+
+def test_committed_diagrams_match_the_flows(capsys) -> None:  # noqa: ANN001
+    """docs/flows/<id>.md holds the Mermaid diagram of each flow: regenerate it when a flow changes."""
+    from bot.engine.flows import load_flows
+
+    for flow_id in load_flows(ROOT / "flows"):
+        assert main(["flows", "graph", flow_id]) == 0
+        diagram = capsys.readouterr().out.strip()
+        doc = (ROOT / "docs" / "flows" / f"{flow_id}.md").read_text(encoding="utf-8")
+        assert diagram in doc, f"docs/flows/{flow_id}.md is out of date: run kakehashi flows graph {flow_id}"

@@ -96,6 +96,7 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
                     if texts.has(lang, option.label) and len(texts.raw(lang, option.label)) > MAX_LABEL:
                         problems.append(f"{flow.id}/{node.name}: {lang} label {option.label!r} is over "
                                         f"{MAX_LABEL} characters")
+    problems += _flows_unreachable_from_menu(flows)
     for key in ENGINE_KEYS:
         problems += _text_problems(texts, key, facts, settable, "engine")
     ja, en = set(texts.by_lang["ja"]), set(texts.by_lang["en"])
@@ -105,6 +106,17 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
         if not fact.source or not fact.checked or fact.confidence not in CONFIDENCE:
             problems.append(f"facts: {fact.id} needs a source, a checked date and a confidence in {CONFIDENCE}")
     return problems
+
+
+def _flows_unreachable_from_menu(flows: Mapping[str, Flow]) -> list[str]:
+    seen, todo = set(), ["menu"]
+    while todo:
+        flow_id = todo.pop()
+        if flow_id in seen or flow_id not in flows:
+            continue
+        seen.add(flow_id)
+        todo += [t.removeprefix(FLOW_PREFIX) for t in flows[flow_id].targets() if t.startswith(FLOW_PREFIX)]
+    return [f"{flow_id}: not reachable from the menu" for flow_id in sorted(set(flows) - seen)]
 
 
 def _text_problems(texts: Texts, key: str, facts: Mapping[str, Fact], settable: set[str], where: str) -> list[str]:
