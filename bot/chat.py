@@ -21,7 +21,8 @@ def show(reply: Reply) -> None:
         print(message.text if isinstance(message, Text) else card_text(message) if isinstance(message, Card) else "")
     if reply.choices:
         print()
-        print("  " + "  ".join(f"[{i}] {c.label}" for i, c in enumerate(reply.choices, 1)))
+        print("  " + "  ".join(f"[{i}] {c.label}" + (f" ({c.uri})" if c.uri else "")
+                               for i, c in enumerate(reply.choices, 1)))
 
 
 def chat(settings: Settings, r: redis.Redis, name: str) -> None:
@@ -38,7 +39,8 @@ def chat(settings: Settings, r: redis.Redis, name: str) -> None:
             store.erase(user)
         return reply
 
-    show(reply := turn(Incoming("follow")) if store.load(user).fresh else turn(Incoming("text", "メニュー")))
+    # A returning person resumes where they were: "continue" re-asks the current question.
+    show(reply := turn(Incoming("follow")) if store.load(user).fresh else turn(Incoming("postback", "cmd:continue")))
     while True:
         try:
             line = input("\n> ").strip()
@@ -61,5 +63,8 @@ def _pick(reply: Reply, number: str) -> Incoming:
     index = int(number) - 1
     if 0 <= index < len(reply.choices):
         choice = reply.choices[index]
+        if choice.uri:
+            print(f"(on a phone this opens {choice.uri})")
+            return Incoming("postback", "cmd:continue")
         return Incoming("postback", choice.data) if choice.data else Incoming("text", choice.text)
     return Incoming("text", number)

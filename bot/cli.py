@@ -89,6 +89,8 @@ def cmd_worker(settings: Settings) -> int:
 def cmd_chat(settings: Settings, name: str) -> int:
     from bot.chat import chat
 
+    if not os.environ.get("KAKEHASHI_LOG_LEVEL"):
+        logging.getLogger().setLevel(logging.WARNING)  # the conversation, not server logs, on this screen
     settings, r, embedded = _prepare(settings)
     try:
         chat(settings, r, name)

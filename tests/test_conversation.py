@@ -135,6 +135,8 @@ def test_english_switch_and_english_first_message(chat, new_chat) -> None:  # no
     other = new_chat(7)
     greeting = other.say("hello")
     assert "troubling" in greeting.text and "could not read" not in greeting.text
+    japanese = new_chat(8)
+    assert "身の危険" in japanese.say("DV").texts[-1]  # an acronym is not English
 
 
 def test_help_lists_the_words_that_work_everywhere(chat) -> None:  # noqa: ANN001

@@ -90,7 +90,7 @@ PINNED = {  # every figure the bot shows, as CONTENT.md states it
     "hou.income.extra.large_city": 33000, "hou.income.extra.elsewhere": 30000,
     "hou.rent.tokyo23": [53000, 68000, 85000, 92000], "hou.rent.other": [41000, 53000, 66000, 71000],
     "hou.assets": [1800000, 2500000, 2700000, 3000000], "hou.dv.fee": 5500, "hou.dv.assets_threshold": 3000000,
-    "hou.multilingual": "0570-078377", "hou.victim_dial": "0120-079714",
+    "hou.multilingual": "0570-078377", "hou.multilingual_hours": "9:00–17:00", "hou.victim_dial": "0120-079714",
     "window.police.phone": "110", "window.dv_plus.phone": "0120-279-889", "window.dv_navi.phone": "#8008",
 }
 

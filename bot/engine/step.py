@@ -249,5 +249,6 @@ def _within(value: int, node: Node) -> bool:
 
 
 def _looks_english(text: str) -> bool:
+    """Latin words, not an acronym a Japanese writer uses ("DV", "OK", "LINE")."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isascii() for c in letters)
+    return len(letters) >= 4 and all(c.isascii() for c in letters) and any(c.islower() for c in letters)
