@@ -87,7 +87,7 @@ def cmd_worker(settings: Settings) -> int:
 
 
 def cmd_chat(settings: Settings, name: str) -> int:
-    from bot.chat import chat
+    from bot.cli_chat import chat
 
     if not os.environ.get("KAKEHASHI_LOG_LEVEL"):
         logging.getLogger().setLevel(logging.WARNING)  # the conversation, not server logs, on this screen

@@ -74,3 +74,28 @@ class Chat:
         if action["type"] == "postback":
             return self.send(ev.postback(self.user, action["data"]))
         return self.say(action["text"])
+
+
+def walk_to_card(engine: Any, start: str, *said: str, at: float | None = None, lang: str = "ja") -> str:
+    """Type `start` then each answer into the engine (no LINE); the result card as one text."""
+    from bot.engine.inputs import Incoming
+    from bot.engine.replies import Card
+    from bot.engine.session import Session
+
+    s = Session(fresh=False, lang=lang)
+    extra = {"at": at} if at is not None else {}
+    reply = engine.step(s, Incoming("text", start, **extra))
+    for text in said:
+        reply = engine.step(s, Incoming("text", text, **extra))
+    card = reply.messages[-1]
+    assert isinstance(card, Card), reply
+    return "\n".join([card.title, *(f"{h}\n{b}" for h, b in card.sections), card.footer])
+
+
+def assert_card(card: str, present: list[str], absent: list[str], disclaimer: str = "一般的な情報") -> None:
+    """Every result ends with the disclaimer; each expected phrase is there, each excluded one is not."""
+    assert disclaimer in card
+    for phrase in present:
+        assert phrase in card, phrase
+    for phrase in absent:
+        assert phrase not in card, phrase

@@ -7,12 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.engine.inputs import Incoming
-from bot.engine.replies import Card
-from bot.engine.session import Session
 from bot.legal.breakdown import BreakdownAnswers, assess_breakdown
 from bot.runtime import engine_for
 from bot.settings import Settings
+from tests.harness import walk_to_card
 
 ENGINE = engine_for(Settings())
 AT = datetime(2026, 11, 24, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
@@ -34,16 +32,6 @@ def test_breakdown_leaning(after, for_divorce, in_progress, little, long, outcom
     assert assess_breakdown(BreakdownAnswers(after, for_divorce, in_progress, little, long)).outcome == outcome
 
 
-def walk(*said: str) -> str:
-    s = Session(fresh=False)
-    reply = ENGINE.step(s, Incoming("text", "浮気", at=AT))
-    for text in said:
-        reply = ENGINE.step(s, Incoming("text", text, at=AT))
-    card = reply.messages[-1]
-    assert isinstance(card, Card), reply
-    return "\n".join([card.title, *(f"{h}\n{b}" for h, b in card.sections), card.footer])
-
-
 CASES = [
     (["配偶者に不倫された", "別居する前から", "離婚はしない", "2025/3/1"],
      ["責任が生じるのが一般的", "平成8年3月26日", "500,000円〜1,000,000円", "2028-03-01まで", "証拠を保存"],
@@ -63,7 +51,7 @@ CASES = [
 
 @pytest.mark.parametrize(("said", "present", "absent"), CASES)
 def test_affair_separation_paths(said: list[str], present: list[str], absent: list[str]) -> None:
-    card = walk(*said)
+    card = walk_to_card(ENGINE, "浮気", *said, at=AT)
     assert "一般的な情報" in card
     assert "大丈夫」とは限らず" in card  # never "separated means safe"
     for phrase in present:

@@ -7,12 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.engine.inputs import Incoming
-from bot.engine.replies import Card
-from bot.engine.session import Session
 from bot.legal.custody import custody_rules
 from bot.runtime import engine_for
 from bot.settings import Settings
+from tests.harness import assert_card, walk_to_card
 
 ENGINE = engine_for(Settings())
 AT = datetime(2026, 11, 24, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
@@ -34,16 +32,6 @@ def test_rules_by_date(divorce, kind, agreed, dv, outcome, statutory, sole) -> N
     assert (r.outcome, r.statutory_support, r.sole_required) == (outcome, statutory, sole)
 
 
-def walk(*said: str) -> str:
-    s = Session(fresh=False)
-    reply = ENGINE.step(s, Incoming("text", "共同親権", at=AT))
-    for text in said:
-        reply = ENGINE.step(s, Incoming("text", text, at=AT))
-    card = reply.messages[-1]
-    assert isinstance(card, Card), reply
-    return "\n".join([card.title, *(f"{h}\n{b}" for h, b in card.sections), card.footer])
-
-
 CASES = [
     (["離婚した", "2026/4/1", "話し合い（協議離婚）", "取り決めていない", "ない"],
      ["新しいルール", "共同親権か単独親権", "法定養育費", "月20,000円", "80,000円"], ["819条7項", "共同親権に変える"]),
@@ -56,12 +44,8 @@ CASES = [
 
 @pytest.mark.parametrize(("said", "present", "absent"), CASES)
 def test_custody_paths(said: list[str], present: list[str], absent: list[str]) -> None:
-    card = walk(*said)
-    assert "一般的な情報" in card
-    for phrase in present:
-        assert phrase in card, phrase
-    for phrase in absent:
-        assert phrase not in card, phrase
+    card = walk_to_card(ENGINE, "共同親権", *said, at=AT)
+    assert_card(card, present, absent)
 
 
 def test_pinned() -> None:
