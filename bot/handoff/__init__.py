@@ -1,0 +1,1 @@
+"""Counseling windows and, later, handoff to counselors."""
