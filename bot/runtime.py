@@ -9,6 +9,7 @@ from bot.engine.facts import load_facts, shown_values
 from bot.engine.flows import load_flows
 from bot.engine.step import Engine
 from bot.engine.texts import Texts
+from bot.handoff.windows import load_windows
 from bot.keyring import resolve_keyring
 from bot.legal.registry import CALCULATORS
 from bot.line.sender import LineSender
@@ -26,7 +27,9 @@ def engine_for(settings: Settings) -> Engine:
     texts = Texts.load(settings.locales_dir)
     safety = DangerCheck.load(settings.flows_dir / "danger.yaml")
     days = max(1, settings.session_ttl // 86400)
-    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety, days, settings.zone)
+    windows = load_windows(settings.flows_dir / "windows.yaml")
+    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety, days, settings.zone,
+                  windows)
 
 
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:

@@ -59,3 +59,28 @@ def test_phones_are_facts() -> None:
 
     facts = yaml.safe_load((Path(__file__).resolve().parent.parent / "flows" / "facts.yaml").read_text("utf-8"))
     assert all(w.phone in facts for w in WINDOWS.values())
+
+
+@pytest.mark.parametrize(
+    ("when", "lang", "expected"),
+    [
+        ("2026-11-24 10:00", "ja", "いま受付中（21:00まで）"),
+        ("2026-11-24 07:00", "ja", "受付は今日 9:00から"),
+        ("2026-11-29 12:00", "ja", "受付は月曜 9:00から"),
+        ("2026-12-31 10:00", "en", "opens Monday 9:00"),
+        ("2026-11-28 10:00", "en", "open now (until 17:00)"),
+    ],
+)
+def test_result_cards_say_honestly_when_houterasu_answers(when: str, lang: str, expected: str) -> None:
+    from bot.engine.inputs import Incoming
+    from bot.engine.session import Session
+    from bot.runtime import engine_for
+    from bot.settings import Settings
+
+    engine = engine_for(Settings())
+    s = Session(fresh=False, lang=lang)
+    said = ["法テラス", "1", "1", "3", "0", "0", "0", "2"]
+    for text in said:
+        reply = engine.step(s, Incoming("text", text, at=at(when).timestamp()))
+    card = reply.messages[-1]
+    assert any(expected in body for _, body in card.sections), [b for _, b in card.sections]

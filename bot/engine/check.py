@@ -11,6 +11,7 @@ from typing import Any
 from bot.engine.conditions import check_condition
 from bot.engine.facts import CONFIDENCE, Fact
 from bot.engine.flows import FLOW_PREFIX, INPUT_FORMATS, Flow, Node
+from bot.engine.live import DAY_KEYS
 from bot.engine.texts import LANGUAGES, Texts
 from bot.safety import CONTACT_ORDER
 
@@ -20,7 +21,9 @@ ENGINE_KEYS = (
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
     "common.button.menu", "common.button.back", "common.button.continue",
     *(f"common.invalid.{f}" for f in INPUT_FORMATS),
-    "safety.first", "safety.again", "safety.then", "common.button.close", "common.button.erase_yes",
+    "common.button.close", "common.button.erase_yes", "safety.first", "safety.again", "safety.then",
+    "windows.open_until", "windows.open_all_day", "windows.opens_at", "windows.closed", "windows.today",
+    *(f"windows.day.{d}" for d in DAY_KEYS),
     *(f"privacy.{k}" for k in ("notice", "closed", "erase_confirm", "erase_cancelled", "erased",
                                 "erase_nothing_pending", "staying_safe", "quiet_on", "quiet_off")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
@@ -73,7 +76,8 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     """Every problem found, as readable lines; empty means all is well."""
     known = set(calculators)
     problems: list[str] = []
-    settable = {*answer_names, "session_days"}
+    # open.<window> is a window's hours, live; until/when fill the window-hours texts themselves
+    settable = {*answer_names, "session_days", "open", "until", "when"}
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()

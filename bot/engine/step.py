@@ -21,6 +21,7 @@ from bot.engine.session import MENU_FLOW, Session
 from bot.engine.texts import LANGUAGES, MissingText, Texts
 from bot.engine.turn import Turn
 from bot.engine.understand import match_option, normalize, parse_amount, parse_count, parse_date
+from bot.handoff.windows import Window
 from bot.safety import DangerCheck
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,9 @@ class Engine:
         safety: DangerCheck | None = None,
         session_days: int = 7,
         zone: ZoneInfo = TOKYO,
+        windows: Mapping[str, Window] | None = None,
     ) -> None:
-        self.zone = zone
+        self.zone, self.windows = zone, windows or {}
         self.flows, self.texts, self.calculators = flows, texts, calculators
         self.facts = {**facts, "session_days": session_days}
         self.safety = safety
@@ -54,7 +56,7 @@ class Engine:
 
     def _turn(self, s: Session, at: float) -> Turn:
         """`at` is when the person wrote: their "today" in KAKEHASHI_TZ, for dates and deadlines."""
-        return Turn(self.texts, self.facts, s, datetime.fromtimestamp(at, self.zone).date())
+        return Turn(self.texts, self.facts, s, datetime.fromtimestamp(at, self.zone), self.windows)
 
     # ── entry point ────────────────────────────────────────────────────────────
     def step(self, session: Session, incoming: Incoming) -> Reply:

@@ -4,25 +4,30 @@ buttons. The engine decides where the conversation goes; a Turn renders where it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.engine.conditions import holds
 from bot.engine.flows import Node
+from bot.engine.live import OpenNow
 from bot.engine.replies import Card, Choice, Message, Reply, Text
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.texts import Texts
+from bot.handoff.windows import Window
 
 MAX_CHOICES = 13
 
 
 class Turn:
-    def __init__(self, texts: Texts, facts: Mapping[str, Any], session: Session, today: date) -> None:
-        self.texts, self.facts, self.session, self.today = texts, facts, session, today
+    def __init__(self, texts: Texts, facts: Mapping[str, Any], session: Session, at: datetime,
+                 windows: Mapping[str, Window] | None = None) -> None:
+        self.texts, self.facts, self.session, self.at = texts, facts, session, at
+        self.today: date = at.date()  # the person's day, for dates and deadlines
+        self.live = {"open": OpenNow(windows or {}, at, lambda key: texts.raw(session.lang, key))}
         self.messages: list[Message] = []
 
     def text(self, key: str) -> str:
-        return self.texts.get(self.session.lang, key, self.session.answers, self.facts)
+        return self.texts.get(self.session.lang, key, self.session.answers, self.facts, self.live)
 
     def say(self, key: str) -> None:
         self.messages.append(Text(self.text(key)))
