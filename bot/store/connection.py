@@ -9,8 +9,6 @@ from redis.retry import Retry
 from bot.settings import Settings
 from bot.store.embedded import EmbeddedRedis
 
-Redis = redis.Redis
-
 
 def open_redis(url: str, *, cluster: bool = False) -> redis.Redis:
     """A client with timeouts and a short retry, so a Redis restart is ridden out, not fatal."""
@@ -27,7 +25,6 @@ def open_redis(url: str, *, cluster: bool = False) -> redis.Redis:
         health_check_interval=15,
         max_connections=200,
     )
-
 
 def ensure_redis_url(settings: Settings) -> tuple[Settings, EmbeddedRedis | None]:
     """Return settings that name a reachable Redis, starting the embedded one when REDIS_URL is unset."""
