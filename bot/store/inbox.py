@@ -37,19 +37,37 @@ class Inbox:
         rung: set[int] = set()
         count = 0
         for event in events:
-            user = self.keyring.user_key(event.chat_id)
-            p = keys.partition_of(user, self.partitions)
-            self._accept(keys=[keys.seen(p, event.event_id), keys.stream(p)],
-                         args=[SEEN_TTL, user, self.keyring.seal(event.to_json())], client=pipe)
-            rung.add(p)
+            rung.add(self._queue(pipe, self.keyring.user_key(event.chat_id), event))
             count += 1
         if not count:
             return 0
         results = pipe.execute()
         new = sum(1 for r in results if r)
-        if new:  # best effort: a sweep finds the work anyway if this bell is lost
-            bell = self.redis.pipeline(transaction=False)
-            bell.rpush(DOORBELL, *sorted(rung))
-            bell.ltrim(DOORBELL, -1000, -1)
-            bell.execute()
+        if new:
+            self._ring(rung)
         return new
+
+    def enqueue(self, user: str, event: Envelope) -> bool:
+        """An event of our own (a counselor's message, a handoff ending) into the person's ordered stream.
+
+        Same dedupe as LINE's events: enqueueing one event id twice queues it once.
+        """
+        pipe = self.redis.pipeline(transaction=False)
+        p = self._queue(pipe, user, event)
+        new = bool(pipe.execute()[0])
+        if new:
+            self._ring({p})
+        return new
+
+    def _queue(self, pipe: redis.client.Pipeline, user: str, event: Envelope) -> int:
+        p = keys.partition_of(user, self.partitions)
+        self._accept(keys=[keys.seen(p, event.event_id), keys.stream(p)],
+                     args=[SEEN_TTL, user, self.keyring.seal(event.to_json())], client=pipe)
+        return p
+
+    def _ring(self, partitions: set[int]) -> None:
+        """Best effort: a sweep finds the work anyway if this bell is lost."""
+        bell = self.redis.pipeline(transaction=False)
+        bell.rpush(DOORBELL, *sorted(partitions))
+        bell.ltrim(DOORBELL, -1000, -1)
+        bell.execute()
