@@ -35,6 +35,8 @@ class Settings:
     worker_threads: int = 8
     partitions: int = 16
     simulator: bool = False
+    handoff_timeout: int = 30 * 60
+    ticket_retention_days: int = 30
     data_key: str | None = field(default=None, repr=False)
     flows_dir: Path = Path(__file__).resolve().parent.parent / "flows"
     locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
@@ -129,5 +131,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         worker_threads=_int(env, "KAKEHASHI_WORKER_THREADS", 8),
         partitions=_int(env, "KAKEHASHI_PARTITIONS", 16),
         simulator=simulator,
+        handoff_timeout=_int(env, "KAKEHASHI_HANDOFF_TIMEOUT", 30 * 60, minimum=60),
+        ticket_retention_days=_int(env, "KAKEHASHI_TICKET_RETENTION_DAYS", 30),
         data_key=_data_key(env),
     )
