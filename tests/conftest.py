@@ -12,10 +12,14 @@ import pytest
 import redis
 
 from bot.app import create_app
+from bot.handoff.desk import Desk
+from bot.handoff.tickets import TicketStore
+from bot.keyring import resolve_keyring
 from bot.runtime import build_worker
 from bot.settings import Settings
 from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
+from bot.store.inbox import Inbox
 from tests import line_events as ev
 from tests.fake_line import FakeLineApi
 from tests.harness import Chat
@@ -78,6 +82,13 @@ def worker(settings: Settings, r: redis.Redis):  # noqa: ANN201
     running = build_worker(settings, r).start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def desk(settings: Settings, r: redis.Redis) -> Desk:
+    """The counselors' side, as the console uses it."""
+    keyring = resolve_keyring(settings)
+    return Desk(TicketStore(r, keyring, 86400), Inbox(r, settings.partitions, keyring))
 
 
 @pytest.fixture
