@@ -112,6 +112,12 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
         terminalreporter.section("safety figures")
         for name, value in FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
+    from tests.browser import SKIPPED
+
+    if SKIPPED:
+        terminalreporter.section("REAL-BROWSER TESTS SKIPPED", red=True, bold=True)
+        for reason in sorted(set(SKIPPED)):
+            terminalreporter.write_line(reason, red=True, bold=True)
     if VISITED:
         terminalreporter.section("flow coverage (nodes and choices walked by the suite)")
         for line in coverage_lines():
