@@ -24,6 +24,8 @@ ENGINE_KEYS = (
     "common.button.close", "common.button.erase_yes", "safety.first", "safety.again", "safety.then",
     "windows.open_until", "windows.open_all_day", "windows.opens_at", "windows.closed", "windows.today",
     *(f"windows.day.{d}" for d in DAY_KEYS),
+    *(f"windows.{k}" for k in ("hours_vary", "weekdays", "every_day", "span", "about", "list", "and", "holidays",
+                               "closed_on")),
     *(f"privacy.{k}" for k in ("notice", "closed", "erase_confirm", "erase_cancelled", "erased",
                                 "erase_nothing_pending", "staying_safe", "quiet_on", "quiet_off")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
@@ -76,8 +78,8 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     """Every problem found, as readable lines; empty means all is well."""
     known = set(calculators)
     problems: list[str] = []
-    # open.<window> is a window's hours, live; until/when fill the window-hours texts themselves
-    settable = {*answer_names, "session_days", "open", "until", "when"}
+    # open.<window> is a window's hours, live; the other names are filled into the window texts themselves
+    settable = {*answer_names, "session_days", "open", "until", "when", "days", "start", "end", "time"}
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()
