@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot.engine.check_windows import note_keys, window_problems
 from bot.engine.conditions import check_condition
 from bot.engine.facts import CONFIDENCE, Fact
 from bot.engine.flows import FLOW_PREFIX, INPUT_FORMATS, Flow, Node
 from bot.engine.live import DAY_KEYS
 from bot.engine.texts import LANGUAGES, Texts
-from bot.handoff.windows import CHANNELS, ELIGIBILITY
+from bot.handoff.windows import CHANNELS, ELIGIBILITY, Window
 from bot.safety import CONTACT_ORDER
 
 ENGINE_KEYS = (
@@ -78,7 +79,7 @@ def _reachable(flow: Flow) -> set[str]:
 
 
 def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], calculators: Iterable[str],
-          answer_names: Iterable[str] = ()) -> list[str]:
+          answer_names: Iterable[str] = (), windows: Mapping[str, Window] | None = None) -> list[str]:
     """Every problem found, as readable lines; empty means all is well."""
     known = set(calculators)
     problems: list[str] = []
@@ -110,6 +111,10 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     problems += _flows_unreachable_from_menu(flows)
     for key in ENGINE_KEYS:
         problems += _text_problems(texts, key, facts, settable, "engine")
+    if windows is not None:
+        problems += window_problems(windows, flows, texts, facts)
+        for key in note_keys(windows, texts):
+            problems += _text_problems(texts, key, facts, settable, "windows")
     ja, en = set(texts.by_lang["ja"]), set(texts.by_lang["en"])
     problems += [f"locales: {k!r} is in ja.yaml but not en.yaml" for k in sorted(ja - en)]
     problems += [f"locales: {k!r} is in en.yaml but not ja.yaml" for k in sorted(en - ja)]
