@@ -110,13 +110,14 @@ def cmd_flows_check(settings: Settings) -> int:
     from bot.engine.facts import load_facts
     from bot.engine.flows import FlowError, load_flows
     from bot.engine.texts import Texts
+    from bot.handoff.windows import WindowError, load_windows
     from bot.legal.registry import CALCULATORS
 
     try:
         flows = load_flows(settings.flows_dir)
         problems = check(flows, Texts.load(settings.locales_dir), load_facts(settings.flows_dir / "facts.yaml"),
-                         CALCULATORS)
-    except (yaml.YAMLError, FlowError, KeyError, TypeError) as exc:  # a file a reviewer broke: say where
+                         CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
+    except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
         print(f"cannot read the content files: {exc}")
         return 1
     for line in problems:

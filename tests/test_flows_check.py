@@ -65,3 +65,37 @@ def test_committed_diagrams_match_the_flows(capsys) -> None:  # noqa: ANN001
         diagram = capsys.readouterr().out.strip()
         doc = (ROOT / "docs" / "flows" / f"{flow_id}.md").read_text(encoding="utf-8")
         assert diagram in doc, f"docs/flows/{flow_id}.md is out of date: run kakehashi flows graph {flow_id}"
+
+
+def test_broken_windows_are_reported(capsys, tmp_path) -> None:  # noqa: ANN001
+    flows, locales = copy_content(tmp_path)
+    text = (flows / "windows.yaml").read_text(encoding="utf-8")
+    for old, new in [("  serves: [protection_order]\n  urgencies: [danger, child]",
+                      "  serves: [protection_orders]\n  urgencies: [danger, child]"),
+                     ("phone: window.child.phone", "phone: window.child.fone"),
+                     ("{ja: よりそいホットライン, en: Yorisoi Hotline}", "{ja: よりそいホットライン}"),
+                     ("urgencies: [sexual_violence]", "urgencies: [sexual]"),
+                     ("eligibility: [means_test, dv_victims]", "eligibility: [means_test, rich]")]:
+        assert old in text, old
+        text = text.replace(old, new)
+    (flows / "windows.yaml").write_text(text, encoding="utf-8")
+    ja = (locales / "ja.yaml").read_text(encoding="utf-8")
+    ja = ja.replace("    bar: 弁護士に直接相談できます", "    bar: 弁護士 {window.bar.phone} に直接相談できます")
+    (locales / "ja.yaml").write_text(ja.replace("    municipal: 短い時間", "    city: 短い時間"), encoding="utf-8")
+    code, out = run_check(capsys, flows, locales)
+    assert code == 1
+    assert "windows/police: serves unknown flow 'protection_orders'" in out
+    assert "windows/child: phone 'window.child.fone' is not a fact" in out
+    assert "windows/yorisoi: no name in en" in out
+    assert "windows/onestop: unknown urgency 'sexual'" in out
+    assert "windows/houterasu: unknown eligibility 'rich'" in out
+    assert "ja:windows.note.bar uses {window.bar.phone}, which is neither a fact nor an answer" in out
+    assert "ja:windows.note.city is a note for an unknown window" in out
+
+
+def test_an_unreadable_timetable_stops_the_check(capsys, tmp_path) -> None:  # noqa: ANN001
+    flows, locales = copy_content(tmp_path)
+    text = (flows / "windows.yaml").read_text(encoding="utf-8")
+    (flows / "windows.yaml").write_text(text.replace('sat: "09:00-17:00"', 'sat: "17:00-09:00"'), encoding="utf-8")
+    code, out = run_check(capsys, flows, locales)
+    assert code == 1 and "close before they open" in out

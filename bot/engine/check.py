@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot.engine.check_windows import note_keys, window_problems
 from bot.engine.conditions import check_condition
 from bot.engine.facts import CONFIDENCE, Fact
 from bot.engine.flows import FLOW_PREFIX, INPUT_FORMATS, Flow, Node
 from bot.engine.live import DAY_KEYS
 from bot.engine.texts import LANGUAGES, Texts
+from bot.handoff.windows import CHANNELS, ELIGIBILITY, Window
 from bot.safety import CONTACT_ORDER
 
 ENGINE_KEYS = (
@@ -29,11 +31,15 @@ ENGINE_KEYS = (
     "common.button.close", "common.button.erase_yes", "safety.first", "safety.again", "safety.then",
     "windows.open_until", "windows.open_all_day", "windows.opens_at", "windows.closed", "windows.today",
     *(f"windows.day.{d}" for d in DAY_KEYS),
+    *(f"windows.{k}" for k in ("heading", "line", "line_hours", "note_line", "call", "hours_vary", "weekdays",
+                               "every_day", "span", "about", "list", "and", "holidays", "closed_on", "languages")),
+    *(f"windows.channel.{c}" for c in CHANNELS), *(f"windows.eligibility.{e}" for e in ELIGIBILITY),
     *(f"privacy.{k}" for k in ("notice", "closed", "erase_confirm", "erase_cancelled", "erased",
                                 "erase_nothing_pending", "staying_safe", "quiet_on", "quiet_off")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
 )
 MAX_LABEL, MAX_CHOICES = 20, 13
+RESULT_BUTTONS = 5  # besides its options, a result offers up to 2 calls, "menu", "human" and "close"
 
 
 def _keys(node: Node) -> Iterable[str]:
@@ -58,8 +64,8 @@ def _node_problems(flow: Flow, node: Node, calculators: set[str]) -> list[str]:
     problems = [] if need else [f"{where}: a {node.kind} node is missing something it needs"]
     if node.kind == "compute" and (node.calculator or "") not in calculators:
         problems.append(f"{where}: unknown calculator {node.calculator!r}")
-    fixed = 3 if node.kind == "result" else 2  # menu, human, close on results; back, close elsewhere
-    if len(node.options) + len(node.suggest) + fixed > MAX_CHOICES:
+    extra = RESULT_BUTTONS if node.kind == "result" else 1  # "back" (or "menu") on a question
+    if len(node.options) + len(node.suggest) + extra > MAX_CHOICES:
         problems.append(f"{where}: more than {MAX_CHOICES} buttons")
     problems += [f"{where}: {p}" for s in node.sections if s.when for p in check_condition(s.when)]
     return problems
@@ -78,12 +84,13 @@ def _reachable(flow: Flow) -> set[str]:
 
 
 def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], calculators: Iterable[str],
-          answer_names: Iterable[str] = ()) -> list[str]:
+          answer_names: Iterable[str] = (), windows: Mapping[str, Window] | None = None) -> list[str]:
     """Every problem found, as readable lines; empty means all is well."""
     known = set(calculators)
     problems: list[str] = []
-    # open.<window> is a window's hours, live; until/when fill the window-hours texts themselves
-    settable = {*answer_names, "session_days", "open", "until", "when"}
+    # open.<window> is a window's hours, live; the other names are filled into the window texts themselves
+    settable = {*answer_names, "session_days", "open", "until", "when", "name", "phone", "hours", "status", "note",
+                "days", "start", "end", "time", "channels"}
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()
@@ -109,6 +116,10 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     problems += _flows_unreachable_from_menu(flows)
     for key in ENGINE_KEYS:
         problems += _text_problems(texts, key, facts, settable, "engine")
+    if windows is not None:
+        problems += window_problems(windows, flows, texts, facts)
+        for key in note_keys(windows, texts):
+            problems += _text_problems(texts, key, facts, settable, "windows")
     ja, en = set(texts.by_lang["ja"]), set(texts.by_lang["en"])
     problems += [f"locales: {k!r} is in ja.yaml but not en.yaml" for k in sorted(ja - en)]
     problems += [f"locales: {k!r} is in en.yaml but not ja.yaml" for k in sorted(en - ja)]

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from bot.engine import referral
 from bot.engine.conditions import holds
 from bot.engine.flows import Node
 from bot.engine.live import OpenNow
@@ -22,12 +23,20 @@ class Turn:
     def __init__(self, texts: Texts, facts: Mapping[str, Any], session: Session, at: datetime,
                  windows: Mapping[str, Window] | None = None) -> None:
         self.texts, self.facts, self.session, self.at = texts, facts, session, at
+        self.windows: Mapping[str, Window] = windows or {}
         self.today: date = at.date()  # the person's day, for dates and deadlines
-        self.live = {"open": OpenNow(windows or {}, at, lambda key: texts.raw(session.lang, key))}
+        self.live = {"open": OpenNow(self.windows, at, self.raw)}
         self.messages: list[Message] = []
 
     def text(self, key: str) -> str:
         return self.texts.get(self.session.lang, key, self.session.answers, self.facts, self.live)
+
+    def fill(self, key: str, values: Mapping[str, Any]) -> str:
+        """A text whose own placeholders ({name}, {status}…) come from `values`, then answers and facts."""
+        return self.texts.get(self.session.lang, key, values, self.session.answers, self.facts, self.live)
+
+    def raw(self, key: str) -> str:
+        return self.texts.raw(self.session.lang, key)
 
     def say(self, key: str) -> None:
         self.messages.append(Text(self.text(key)))
@@ -50,12 +59,16 @@ class Turn:
         return self.reply(choices + tuple(c for c in extra if c not in choices))
 
     def card(self, node: Node) -> Card:
-        sections = tuple(
+        """The node's sections, then where to ask: the windows that fit, open now or when next."""
+        sections = [
             (self.text(sec.heading) if sec.heading else "", self.text(sec.text))
             for sec in node.sections
             if holds(sec.when, self.session.answers)
-        )
-        return Card(self.text(node.title or node.text or ""), sections, self.text("common.disclaimer"))
+        ]
+        where = referral.section(self)
+        if where:
+            sections.append((self.text("windows.heading"), where))
+        return Card(self.text(node.title or node.text or ""), tuple(sections), self.text("common.disclaimer"))
 
     def choices(self, node: Node) -> tuple[Choice, ...]:
         s = self.session
@@ -63,6 +76,7 @@ class Turn:
                    for o in node.options for label in [self.text(o.label)]]
         choices += [Choice(v, "", v) for v in node.suggest]
         if node.kind == "result":
+            choices += referral.calls(self)
             choices += [self.command("menu"), self.command("human")]  # a person, from every result
         elif s.history:
             choices.append(self.command("back"))

@@ -1,0 +1,102 @@
+"""The "Where to ask" section of a result card, and buttons to call the first windows that answer now.
+
+`recommend` (bot/handoff/recommend.py) chooses and orders the windows; this module reads the conversation
+for what it needs (the problem, danger seen, DV mentioned, the means test) and words one entry per window.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.live import closures, fill, hours_summary, status
+from bot.engine.replies import Choice
+from bot.engine.session import MENU_FLOW
+from bot.engine.texts import lookup
+from bot.handoff.recommend import EMERGENCY, group, recommend
+from bot.handoff.windows import Window, is_open
+
+if TYPE_CHECKING:
+    from bot.engine.turn import Turn
+
+MAX_SHOWN = 6  # emergency lines are never cut; the others fill up to this many
+MAX_CALLS = 2
+# Danger categories (bot/safety.py) → the urgency windows.yaml speaks of.
+URGENCY_OF_DANGER = {"violence": "danger", "threat": "danger", "at_door": "danger", "child": "child",
+                     "suicide": "suicide"}
+DANGER_ANSWERS = {"danger_now": True}  # the protection-order flow's first question
+DV_ANSWERS = {"dv_risk": True, "dv_victim": True, "ground": "dv"}  # custody, means test, consolation
+DV_FLOWS = ("protection_order",)
+DIALABLE = re.compile(r"^[0-9-]+$")  # "#8008" cannot go into a tel: link on every phone
+
+
+def urgencies(answers: Mapping[str, Any], flow: str = "") -> set[str]:
+    """What the conversation showed: danger words typed anywhere, danger now, DV in the answers or the topic."""
+    found = {URGENCY_OF_DANGER[c] for c in answers.get("danger", ()) if c in URGENCY_OF_DANGER}
+    if any(answers.get(k) == v for k, v in DANGER_ANSWERS.items()):
+        found.add("danger")
+    if flow in DV_FLOWS or any(answers.get(k) == v for k, v in DV_ANSWERS.items()):
+        found.add("dv")
+    return found
+
+
+def means_ok(answers: Mapping[str, Any]) -> bool | None:
+    """The means test's answer, if the person took it; a DV victim qualifies for the victims' consultation."""
+    means = answers.get("means")
+    if not isinstance(means, Mapping) or "outcome" not in means:
+        return None
+    return bool(means.get("dv_consultation")) or means["outcome"] == "likely_eligible"
+
+
+def referred(turn: Turn) -> list[Window]:
+    """The windows for this card, best first. The menu's own emergency card is itself a list of windows."""
+    s = turn.session
+    if s.flow == MENU_FLOW:
+        return []
+    seen, ok = urgencies(s.answers, s.flow), means_ok(s.answers)
+    ordered = recommend(turn.windows.values(), s.flow, seen, ok, turn.at)
+    emergencies = sum(1 for w in ordered if group(w, s.flow, seen, ok) == EMERGENCY)
+    return ordered[: max(MAX_SHOWN, emergencies)]
+
+
+def section(turn: Turn) -> str:
+    """One entry per window: name, number, weekly hours, open now or when next; notes indented below."""
+    return "\n".join(_entry(turn, w) for w in referred(turn))
+
+
+def calls(turn: Turn) -> tuple[Choice, ...]:
+    """Tap-to-call for the first windows that answer now (a closed line's button would ring out)."""
+    out: list[Choice] = []
+    for window in referred(turn):
+        phone = _phone(turn, window)
+        if phone and DIALABLE.match(phone) and is_open(window, turn.at) and len(out) < MAX_CALLS:
+            label = turn.fill("windows.call", {"phone": phone})
+            out.append(Choice(label, "", uri="tel:" + phone.replace("-", "")))
+    return tuple(out)
+
+
+def _phone(turn: Turn, window: Window) -> str | None:
+    return str(lookup(turn.facts, window.phone)) if window.phone else None
+
+
+def _entry(turn: Turn, window: Window) -> str:
+    text = turn.raw
+    phone = _phone(turn, window)
+    name = f"{window.name[turn.session.lang]} {phone}" if phone else window.name[turn.session.lang]
+    summary = hours_summary(window, text)
+    values = {"name": name, "hours": summary or "", "status": status(window, turn.at, text)}
+    lines = [turn.fill("windows.line_hours" if summary else "windows.line", values)]
+    notes = [closures(window, text)]
+    if turn.texts.has(turn.session.lang, f"windows.note.{window.id}"):
+        notes.append(turn.text(f"windows.note.{window.id}"))
+    if window.languages.get("foreign"):
+        channels = text("windows.and").join(text(f"windows.channel.{c}") for c in window.languages["foreign"])
+        notes.append(fill(text("windows.languages"), channels=channels))
+    seen = urgencies(turn.session.answers, turn.session.flow)
+    for rule in window.eligibility:  # only where it matters: the means test not taken yet, DV in the story
+        if (rule == "means_test" and means_ok(turn.session.answers) is None) or (
+                rule == "dv_victims" and seen & {"dv", "danger"}):
+            notes.append(text(f"windows.eligibility.{rule}"))
+    lines += [fill(text("windows.note_line"), note=n) for n in notes if n]
+    return "\n".join(lines)
