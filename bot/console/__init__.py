@@ -1,0 +1,1 @@
+"""The counselors' web console (DESIGN §5–6)."""
