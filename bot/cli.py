@@ -55,6 +55,8 @@ def cmd_serve(settings: Settings) -> int:
     else:
         print("  No LINE credentials set: the webhook refuses everything.")
     print("  Talk to the bot in a terminal: .venv/bin/kakehashi chat   (same engine, same Redis)")
+    print(f"  Counselors' console: http://127.0.0.1:{settings.port}/console/   "
+          "(accounts: .venv/bin/kakehashi operators add NAME)")
     print("  Stop with Ctrl-C.")
     sys.stdout.flush()
     done = _wait_for_signal()
