@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
     app.extensions["kakehashi.validator"] = (
         SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None
     )
-    desk = Desk(TicketStore(r, keyring, settings.ticket_retention), inbox)
+    desk = Desk(TicketStore(r, keyring, settings.ticket_retention_days * 86400), inbox)
     app.extensions["kakehashi.desk"] = desk
     init_console(app, settings, r, keyring, desk)
     CSRFProtect(app).exempt(webhook)  # every form POST needs a token; LINE's webhook has its signature instead

@@ -42,7 +42,7 @@ def cmd_serve(settings: Settings) -> int:
     from bot.runtime import build_worker
 
     settings, r, embedded = _prepare(settings)
-    worker = build_worker(settings, r).start() if settings.line_enabled else None
+    worker = build_worker(settings, r).start()
     web = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "bot.app:create_app()", "--bind", f"0.0.0.0:{settings.port}",
          "--workers", str(settings.web_concurrency), "--worker-class", "gthread", "--threads", "8",
@@ -69,8 +69,7 @@ def cmd_serve(settings: Settings) -> int:
         web.wait(15)
     except subprocess.TimeoutExpired:
         web.kill()
-    if worker:
-        worker.stop()
+    worker.stop()
     if embedded:
         embedded.stop()
     return 0 if done.is_set() else 1
@@ -89,14 +88,18 @@ def cmd_worker(settings: Settings) -> int:
 
 
 def cmd_chat(settings: Settings, name: str) -> int:
+    """Its own worker threads too, so the chat works with or without `serve` running beside it."""
     from bot.cli_chat import chat
+    from bot.runtime import build_worker
 
     if not os.environ.get("KAKEHASHI_LOG_LEVEL"):
         logging.getLogger().setLevel(logging.WARNING)  # the conversation, not server logs, on this screen
     settings, r, embedded = _prepare(settings)
+    worker = build_worker(settings.with_(worker_threads=2), r).start()
     try:
         chat(settings, r, name)
     finally:
+        worker.stop()
         if embedded:
             embedded.stop()
     return 0

@@ -1,17 +1,22 @@
-"""`kakehashi chat`: a terminal conversation through the same engine and Redis — no LINE needed."""
+"""`kakehashi chat`: a terminal conversation through the same stream, worker, engine and Redis — no LINE.
+
+What the bot (or a counselor, during a handoff) says is printed as it arrives, so a counselor's reply
+from the console shows up here while you type.
+"""
 
 from __future__ import annotations
 
-import uuid
+import threading
+import time
 
 import redis
 
-from bot.engine.inputs import Incoming
 from bot.engine.replies import Card, Reply, Text
 from bot.keyring import resolve_keyring
 from bot.line.render import card_text
-from bot.runtime import engine_for
+from bot.local import LocalChat
 from bot.settings import Settings
+from bot.store.inbox import Inbox
 from bot.store.sessions import SessionStore
 
 
@@ -23,48 +28,67 @@ def show(reply: Reply) -> None:
         print()
         print("  " + "  ".join(f"[{i}] {c.label}" + (f" ({c.uri})" if c.uri else "")
                                for i, c in enumerate(reply.choices, 1)))
+    print("\n> ", end="", flush=True)
 
 
 def chat(settings: Settings, r: redis.Redis, name: str) -> None:
-    engine = engine_for(settings)
     keyring = resolve_keyring(settings)
-    store = SessionStore(r, settings.session_ttl, keyring)
-    user = keyring.user_key(f"terminal:{name}")
+    local = LocalChat(r, Inbox(r, settings.partitions, keyring), keyring, f"terminal:{name}")
+    last: list[Reply] = [Reply()]  # the latest reply with buttons, for [n]
+    heard = [time.monotonic()]  # when the last reply arrived
+    stop = threading.Event()
+
+    def printer() -> None:
+        while not stop.is_set():
+            reply = local.receive(timeout=0.5)
+            if reply is not None:
+                heard[0] = time.monotonic()
+                if reply.choices:
+                    last[0] = reply
+                show(reply)
+
+    def settle(quiet_s: float = 1.5, limit_s: float = 10.0) -> None:
+        """Input ended (a script piped in): print what is still on its way before leaving."""
+        end = time.monotonic() + limit_s
+        while time.monotonic() < end and time.monotonic() - heard[0] < quiet_s:
+            time.sleep(0.1)
+
     print("Kakehashi in your terminal. Type your answer, [n] to tap button n, /sticker, or /quit.")
-    reply = Reply()
-
-    def turn(incoming: Incoming) -> Reply:
-        reply = store.take_turn(user, uuid.uuid4().hex, lambda s: engine.step(s, incoming)).reply
-        if reply.erase:
-            store.erase(user)
-        return reply
-
+    fresh = SessionStore(r, settings.session_ttl, keyring).load(local.user).fresh
     # A returning person resumes where they were: "continue" re-asks the current question.
-    show(reply := turn(Incoming("follow")) if store.load(user).fresh else turn(Incoming("postback", "cmd:continue")))
-    while True:
-        try:
-            line = input("\n> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return
-        if line in ("/quit", "/exit"):
-            return
-        if line == "/sticker":
-            incoming = Incoming("sticker")
-        elif line.startswith("[") and line.endswith("]") and line[1:-1].isdigit():
-            line = line[1:-1]
-            incoming = _pick(reply, line)
-        else:
-            incoming = Incoming("text", line)
-        show(reply := turn(incoming))
+    local.send("follow") if fresh else local.send("postback", "cmd:continue")
+    threading.Thread(target=printer, name="kh-chat-printer", daemon=True).start()
+    try:
+        while True:
+            try:
+                line = input().strip()
+            except EOFError:
+                settle()
+                print()
+                return
+            except KeyboardInterrupt:
+                print()
+                return
+            if line in ("/quit", "/exit"):
+                return
+            if line == "/sticker":
+                local.send("sticker")
+            elif line.startswith("[") and line.endswith("]") and line[1:-1].isdigit():
+                _pick(local, last[0], int(line[1:-1]))
+            elif line:
+                local.send("text", line)
+    finally:
+        stop.set()
 
 
-def _pick(reply: Reply, number: str) -> Incoming:
-    index = int(number) - 1
-    if 0 <= index < len(reply.choices):
-        choice = reply.choices[index]
-        if choice.uri:
-            print(f"(on a phone this opens {choice.uri})")
-            return Incoming("postback", "cmd:continue")
-        return Incoming("postback", choice.data) if choice.data else Incoming("text", choice.text)
-    return Incoming("text", number)
+def _pick(local: LocalChat, reply: Reply, number: int) -> None:
+    if not 1 <= number <= len(reply.choices):
+        local.send("text", str(number))
+        return
+    choice = reply.choices[number - 1]
+    if choice.uri:
+        print(f"(on a phone this opens {choice.uri})\n> ", end="", flush=True)
+    elif choice.data:
+        local.send("postback", choice.data)
+    else:
+        local.send("text", choice.text)

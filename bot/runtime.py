@@ -14,6 +14,7 @@ from bot.keyring import resolve_keyring
 from bot.legal.registry import CALCULATORS
 from bot.line.sender import LineSender
 from bot.line.transport import LineTransport
+from bot.local import LocalTransport, Router
 from bot.safety import DangerCheck
 from bot.settings import Settings
 from bot.worker import Worker
@@ -28,13 +29,16 @@ def engine_for(settings: Settings) -> Engine:
     safety = DangerCheck.load(settings.flows_dir / "danger.yaml")
     days = max(1, settings.session_ttl // 86400)
     windows = load_windows(settings.flows_dir / "windows.yaml")
+    counselors = load_windows(settings.flows_dir / "counselors.yaml")["counselors"]
     return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety, days, settings.zone,
-                  windows)
+                  windows, counselors, settings.handoff_timeout)
 
 
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:
-    if not settings.line_channel_access_token:
-        raise ValueError("LINE_CHANNEL_ACCESS_TOKEN is not set: workers have nobody to answer through")
-    sender = LineSender(settings.line_api_base_url, settings.line_channel_access_token, settings.line_timeout)
-    return Worker(r, engine or engine_for(settings), LineTransport(sender), resolve_keyring(settings),
-                  settings.partitions, settings.worker_threads, settings.session_ttl)
+    """Workers answer LINE when a channel token is set, and local chats (terminal, simulator) always."""
+    keyring = resolve_keyring(settings)
+    token = settings.line_channel_access_token
+    line = LineTransport(LineSender(settings.line_api_base_url, token, settings.line_timeout)) if token else None
+    return Worker(r, engine or engine_for(settings), Router(line, LocalTransport(r, keyring)), keyring,
+                  settings.partitions, settings.worker_threads, settings.session_ttl,
+                  settings.ticket_retention_days * 86400)

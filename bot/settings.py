@@ -36,7 +36,8 @@ class Settings:
     partitions: int = 16
     simulator: bool = False
     console_secure_cookie: bool = False
-    ticket_retention: int = 30 * 24 * 3600
+    handoff_timeout: int = 30 * 60
+    ticket_retention_days: int = 30
     data_key: str | None = field(default=None, repr=False)
     flows_dir: Path = Path(__file__).resolve().parent.parent / "flows"
     locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
@@ -135,6 +136,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         partitions=_int(env, "KAKEHASHI_PARTITIONS", 16),
         simulator=simulator,
         console_secure_cookie=secure_cookie,
-        ticket_retention=_int(env, "KAKEHASHI_TICKET_RETENTION", 30 * 24 * 3600, minimum=3600),
+        handoff_timeout=_int(env, "KAKEHASHI_HANDOFF_TIMEOUT", 30 * 60, minimum=60),
+        ticket_retention_days=_int(env, "KAKEHASHI_TICKET_RETENTION_DAYS", 30),
         data_key=_data_key(env),
     )

@@ -1,7 +1,8 @@
 """Stream workers: take each partition's events in order, run the turn, send, then acknowledge.
 
 Threads inside `kakehashi serve`, or their own process with `kakehashi worker`. A heartbeat thread keeps
-this process's partition leases and its entry in the live-workers set (for /readyz).
+this process's partition leases and its entry in the live-workers set (for /readyz), and sweeps handoff
+tickets nobody took in time.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
 
 import redis
 
 from bot.engine.replies import Reply
 from bot.engine.step import Engine
 from bot.envelope import Envelope, Undeliverable
+from bot.handoff.desk import Desk
+from bot.handoff.tickets import TicketStore
 from bot.keyring import Keyring
+from bot.local import Transport
+from bot.store.inbox import Inbox
 from bot.store.queue import MAX_ATTEMPTS, Entry, PartitionQueue, describe
 from bot.store.sessions import SessionStore
 
@@ -30,16 +33,15 @@ HEARTBEAT_S = 5.0
 USER_CONCURRENCY = 32  # turns in flight per process: most of a turn is waiting on LINE
 
 
-class Transport(Protocol):
-    def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None: ...
-
-
 class Worker:
     def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, keyring: Keyring, partitions: int,
-                 threads: int, session_ttl: int, name: str | None = None) -> None:
+                 threads: int, session_ttl: int, ticket_retention_s: int = 30 * 86400,
+                 name: str | None = None) -> None:
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self.queue = PartitionQueue(r, partitions, self.name)
         self.sessions = SessionStore(r, session_ttl, keyring)
+        self.tickets = TicketStore(r, keyring, ticket_retention_s)
+        self.desk = Desk(self.tickets, Inbox(r, partitions, keyring))
         self.keyring = keyring
         self.engine, self.transport, self.threads = engine, transport, threads
         self.stopping = threading.Event()
@@ -89,6 +91,8 @@ class Worker:
         while not self.stopping.wait(HEARTBEAT_S):
             try:
                 self.queue.heartbeat()
+                self.desk.expire_due()
+                self.tickets.purge_closed(time.time())
                 with self._lock:
                     held = list(self._held)
                 for p in self.queue.renew(held):
@@ -148,11 +152,16 @@ class Worker:
             return True
         try:
             env = Envelope.from_json(self.keyring.open(entry.payload))
-            record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming))
+            record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming),
+                                             also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
+            note = record.reply.ticket
+            if note is not None:
+                self.tickets.settle(entry.user, note, time.time())
             if not record.reply.silent:  # the transport skips the parts already sent
                 self.transport.send(env, record.reply, record.sent,
                                     lambda n: self.sessions.mark_sent(entry.user, env.event_id, n))
             if record.reply.erase:
+                self.tickets.forget_user(entry.user)
                 self.sessions.erase(entry.user)
         except Undeliverable as exc:
             log.error("dead-lettered %s: %s", describe(entry), exc)
@@ -163,3 +172,7 @@ class Worker:
             return False
         self.queue.done(p, entry)
         return True
+
+    def _note(self, pipe: redis.client.Pipeline, user: str, env: Envelope, reply: Reply) -> None:
+        if reply.ticket is not None:
+            self.tickets.write_note(pipe, user, env.chat_id, reply.ticket)

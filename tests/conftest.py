@@ -12,10 +12,14 @@ import pytest
 import redis
 
 from bot.app import create_app
+from bot.handoff.desk import Desk
+from bot.handoff.tickets import TicketStore
+from bot.keyring import resolve_keyring
 from bot.runtime import build_worker
 from bot.settings import Settings
 from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
+from bot.store.inbox import Inbox
 from tests import line_events as ev
 from tests.fake_line import FakeLineApi
 from tests.harness import Chat
@@ -81,6 +85,13 @@ def worker(settings: Settings, r: redis.Redis):  # noqa: ANN201
 
 
 @pytest.fixture
+def desk(settings: Settings, r: redis.Redis) -> Desk:
+    """The counselors' side, as the console uses it."""
+    keyring = resolve_keyring(settings)
+    return Desk(TicketStore(r, keyring, 86400), Inbox(r, settings.partitions, keyring))
+
+
+@pytest.fixture
 def chat(client, fake_line: FakeLineApi, worker) -> Chat:  # noqa: ANN001
     return Chat(client, fake_line, SECRET, ev.user_id(1))
 
@@ -101,6 +112,12 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
         terminalreporter.section("safety figures")
         for name, value in FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
+    from tests.browser import SKIPPED
+
+    if SKIPPED:
+        terminalreporter.section("REAL-BROWSER TESTS SKIPPED", red=True, bold=True)
+        for reason in sorted(set(SKIPPED)):
+            terminalreporter.write_line(reason, red=True, bold=True)
     if VISITED:
         terminalreporter.section("flow coverage (nodes and choices walked by the suite)")
         for line in coverage_lines():

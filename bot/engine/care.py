@@ -10,10 +10,12 @@ from bot.engine.turn import Turn
 from bot.safety import contacts_for
 
 
-def danger_reply(turn: Turn, categories: tuple[str, ...]) -> Reply:
+def danger_reply(turn: Turn, categories: tuple[str, ...], ways_on: tuple[str, ...] = ("continue", "menu", "close"),
+                 then: str | None = "safety.then") -> Reply:
     """Contacts at once, no questions first; the conversation stays where it was, to continue later.
 
     The second alarm in one conversation gets the numbers again, briefly, not a wall of text.
+    `ways_on` and `then` differ while a counselor holds the chat (the bot's menu is not running then).
     """
     s = turn.session
     s.answers["danger"] = sorted({*s.answers.get("danger", []), *categories})
@@ -23,11 +25,12 @@ def danger_reply(turn: Turn, categories: tuple[str, ...]) -> Reply:
         turn.messages.append(Text("\n".join([turn.text("safety.again"), *lines])))
     else:
         turn.messages.append(Text("\n".join([turn.text("safety.first"), *lines])))
-        turn.say("safety.then")
+        if then:
+            turn.say(then)
     s.danger_seen += 1
     calls = tuple(Choice(turn.text(f"safety.call.{c}"), "", uri=_tel(lookup(turn.facts, f"window.{c}.phone")))
                   for c in contacts)
-    return turn.reply(calls + tuple(turn.command(c) for c in ("continue", "menu", "close")))
+    return turn.reply(calls + tuple(turn.command(c) for c in ways_on))
 
 
 def _tel(number: object) -> str:

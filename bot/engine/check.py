@@ -19,7 +19,12 @@ ENGINE_KEYS = (
     "common.welcome", "common.disclaimer", "common.sorry", "common.not_understood", "common.offer_menu",
     "common.stale_button", "common.nothing_before", "common.language_set", "common.help",
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
-    "common.button.menu", "common.button.back", "common.button.continue",
+    "common.button.menu", "common.button.back", "common.button.continue", "common.button.human",
+    "common.button.cancel",
+    *(f"handoff.{k}" for k in ("queued_open", "queued_later", "already", "cancelled", "nothing_to_cancel",
+                               "danger_noted", "counselor_joined", "counselor_says", "timeout", "ended")),
+    *(f"handoff.log.{k}" for k in ("cancelled", "danger_shown", "tapped", "sticker", "media", "location",
+                                   "follow", "other")),
     *(f"common.invalid.{f}" for f in INPUT_FORMATS),
     "common.button.close", "common.button.erase_yes", "safety.first", "safety.again", "safety.then",
     "windows.open_until", "windows.open_all_day", "windows.opens_at", "windows.closed", "windows.today",
@@ -53,7 +58,8 @@ def _node_problems(flow: Flow, node: Node, calculators: set[str]) -> list[str]:
     problems = [] if need else [f"{where}: a {node.kind} node is missing something it needs"]
     if node.kind == "compute" and (node.calculator or "") not in calculators:
         problems.append(f"{where}: unknown calculator {node.calculator!r}")
-    if len(node.options) + len(node.suggest) + 1 > MAX_CHOICES:
+    fixed = 3 if node.kind == "result" else 2  # menu, human, close on results; back, close elsewhere
+    if len(node.options) + len(node.suggest) + fixed > MAX_CHOICES:
         problems.append(f"{where}: more than {MAX_CHOICES} buttons")
     problems += [f"{where}: {p}" for s in node.sections if s.when for p in check_condition(s.when)]
     return problems

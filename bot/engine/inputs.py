@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["text", "postback", "follow", "unfollow", "sticker", "media", "location", "unsend", "other"]
+Kind = Literal["text", "postback", "follow", "unfollow", "sticker", "media", "location", "unsend", "other",
+               "counselor", "handoff_end"]  # the last two come from the counselors' desk, never from LINE
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,23 @@ Message = Text | Card
 
 
 @dataclass(frozen=True)
+class TicketNote:
+    """What a turn did to the person's handoff ticket; the store writes it in the turn's transaction.
+
+    `action`: open (a new ticket with `summary`), relay (only `lines`), cancel or closed_chat (the person
+    ended it), end (the desk ended it; nothing to write). `lines` are (who, text) for the transcript.
+    """
+
+    ticket: str
+    action: str
+    lines: tuple[tuple[str, str], ...] = ()
+    summary: dict[str, Any] | None = None
+    danger: bool = False  # raise the ticket's priority: danger was seen
+    at: float = 0.0  # when the person wrote: the ticket's creation, the transcript lines' time
+    expires: float = 0.0
+
+
+@dataclass(frozen=True)
 class Reply:
     """One turn's answer: messages in order, and the choices offered after the last one."""
 
@@ -44,6 +61,7 @@ class Reply:
     silent: bool = field(default=False)  # nothing to send (e.g. unfollow)
     erase: bool = field(default=False)  # after sending, erase everything kept about this person
     quiet: bool = field(default=False)  # deliver without sound or vibration (the person chose so)
+    ticket: TicketNote | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,4 +77,6 @@ class Reply:
                 messages.append(Text(m["text"]))
         choices = tuple(Choice(**c) for c in data.get("choices", []))
         flags = {k: bool(data.get(k, False)) for k in ("silent", "erase", "quiet")}
-        return cls(tuple(messages), choices, **flags)
+        note = data.get("ticket")
+        ticket = TicketNote(**{**note, "lines": tuple(tuple(x) for x in note.get("lines", ()))}) if note else None
+        return cls(tuple(messages), choices, **flags, ticket=ticket)

@@ -24,6 +24,8 @@ class Session:
     confirming: str = ""  # a question about the conversation itself awaits yes/no ("erase")
     quiet: bool = False  # the person asked for silent notifications
     danger_seen: int = 0  # how often this conversation showed the emergency contacts (the second time, briefly)
+    handoff: str = ""  # "" the bot answers; "queued" or "with_counselor": a person does, the bot stays quiet
+    ticket: str = ""  # the handoff ticket while `handoff` is set
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from transitions import MachineError
 
+from bot.engine import handoff
 from bot.engine.care import closed, danger_reply, erased
 from bot.engine.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.engine.inputs import Incoming
@@ -30,7 +31,8 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any], date], dict[str, Any]]
 MAX_MISSES = 2
 COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
-            "quiet_on", "quiet_off")
+            "quiet_on", "quiet_off", "human", "cancel")
+HANDOFF_TIMEOUT_S = 30 * 60
 YES = ("はい", "削除する", "消す", "yes", "delete")
 
 
@@ -46,8 +48,14 @@ class Engine:
         session_days: int = 7,
         zone: ZoneInfo = TOKYO,
         windows: Mapping[str, Window] | None = None,
+        counselors: Window | None = None,
+        handoff_timeout: int = HANDOFF_TIMEOUT_S,
     ) -> None:
-        self.zone, self.windows = zone, windows or {}
+        """`counselors`: the hours people staff the console (None: always); `handoff_timeout`: seconds a
+        queued ticket waits, counted from when the counselors' hours begin, before the person is told."""
+        self.zone = zone
+        self.windows = {**(windows or {}), **({"counselors": counselors} if counselors else {})}
+        self.counselors, self.handoff_timeout = counselors, handoff_timeout
         self.flows, self.texts, self.calculators = flows, texts, calculators
         self.facts = {**facts, "session_days": session_days}
         self.safety = safety
@@ -68,38 +76,45 @@ class Engine:
             session.restart()
             turn = self._turn(session, incoming.at)
             turn.say("common.sorry")
-            return turn.prompt(self._node(session))
+            return turn.prompt(self.node_of(session))
 
     def _step(self, s: Session, inc: Incoming) -> Reply:
         turn = self._turn(s, inc.at)
+        if inc.kind in ("counselor", "handoff_end"):
+            return handoff.from_desk(self, s, inc, turn)
         if inc.kind in ("unfollow", "unsend"):
             return Reply(silent=True)
+        danger = self.safety.detect(inc.text) if self.safety and inc.kind == "text" else ()
+        if s.handoff:
+            s.fresh = False
+            relayed = handoff.during(self, s, inc, turn, danger, self._command(inc))
+            if relayed is not None:
+                return relayed
         if inc.kind == "follow":
             s.restart()
             turn.say("common.welcome")
             turn.say("privacy.notice")
-            return turn.prompt(self._node(s))
+            return turn.prompt(self.node_of(s))
         if inc.kind not in ("text", "postback"):
             turn.say(f"common.received.{inc.kind}")
-            return turn.prompt(self._node(s))
+            return turn.prompt(self.node_of(s))
         first = s.fresh
         if inc.kind == "text" and first:
             s.lang = "en" if _looks_english(inc.text) else s.lang
         s.fresh = False
-        danger = self.safety.detect(inc.text) if self.safety and inc.kind == "text" else ()
         if danger:
             return danger_reply(turn, danger)
         command = self._command(inc)
         if s.confirming == "erase":
             s.confirming = ""
             if command == "erase_yes" or (not command and normalize(inc.text) in map(normalize, YES)):
-                return erased(turn)
+                return handoff.ended_by_person(s, erased(turn), "erased")
             turn.say("privacy.erase_cancelled")
             if not command:
-                return turn.prompt(self._node(s))
+                return self._where(s, turn)
         if command:
             return self._run_command(command, s, turn)
-        node = self._node(s)
+        node = self.node_of(s)
         if inc.kind == "postback":
             return self._tap(s, node, inc.text, turn)
         option = match_option(inc.text, self._option_words(node))
@@ -109,9 +124,9 @@ class Engine:
             routed = match_option(inc.text, self.menu_options)
             if routed is not None:
                 self._go(s, FLOW_PREFIX + MENU_FLOW, turn)
-                return self._choose(s, self._node(s), routed, turn)
+                return self._choose(s, self.node_of(s), routed, turn)
         if option is None and first and s.flow == MENU_FLOW:
-            return turn.prompt(self._node(s))  # a first "hello" is a greeting, not a wrong answer
+            return turn.prompt(self.node_of(s))  # a first "hello" is a greeting, not a wrong answer
         if option is None:
             return self._miss(s, turn, "common.not_understood")
         return self._choose(s, node, option, turn)
@@ -123,6 +138,8 @@ class Engine:
         return self.commands.get(normalize(inc.text))
 
     def _run_command(self, command: str, s: Session, turn: Turn) -> Reply:
+        if command == "human":
+            return handoff.ask_for_person(self, s, turn)
         if command == "menu":
             s.restart()
         elif command == "back":
@@ -135,7 +152,9 @@ class Engine:
         elif command == "continue":
             pass
         elif command == "close":
-            return closed(turn)
+            return handoff.ended_by_person(s, closed(turn), "closed_chat")
+        elif command == "cancel":
+            turn.say("handoff.nothing_to_cancel")
         elif command == "erase":
             s.confirming = "erase"
             turn.say("privacy.erase_confirm")
@@ -151,7 +170,11 @@ class Engine:
             s.lang = command.removeprefix("lang_")
             turn.say("common.language_set")
         s.misses = 0
-        return turn.prompt(self._node(s))
+        return self._where(s, turn)
+
+    def _where(self, s: Session, turn: Turn) -> Reply:
+        """Show where the person is, unless a counselor has the chat (then the bot adds nothing more)."""
+        return turn.reply() if s.handoff else turn.prompt(self.node_of(s))
 
     def _tap(self, s: Session, node: Node, data: str, turn: Turn) -> Reply:
         """A tapped button: `opt:<flow>.<node>.<option>`. An old button re-asks the current question."""
@@ -159,7 +182,7 @@ class Engine:
         node_name, _, option = rest.partition(".")
         if not data.startswith("opt:") or (flow_id, node_name) != (s.flow, s.state):
             turn.say("common.stale_button")
-            return turn.prompt(self._node(s))
+            return turn.prompt(self.node_of(s))
         if option not in {o.id for o in node.options}:
             return self._miss(s, turn, "common.not_understood")
         return self._choose(s, node, option, turn)
@@ -168,7 +191,7 @@ class Engine:
         option = next(o for o in node.options if o.id == option_id)
         s.answers.update(option.set)
         self._advance(s, node, f"choose:{option_id}", turn)
-        return turn.prompt(self._node(s))
+        return turn.prompt(self.node_of(s))
 
     def _answer(self, s: Session, node: Node, text: str, turn: Turn) -> Reply:
         value: int | str | None
@@ -185,7 +208,7 @@ class Engine:
             return self._miss(s, turn, f"common.invalid.{node.format}")
         s.answers[node.key or node.name] = value
         self._advance(s, node, "submit", turn)
-        return turn.prompt(self._node(s))
+        return turn.prompt(self.node_of(s))
 
     def _miss(self, s: Session, turn: Turn, why: str) -> Reply:
         s.misses += 1
@@ -193,8 +216,8 @@ class Engine:
         if s.misses >= MAX_MISSES:
             s.misses = 0
             turn.say("common.offer_menu")
-            return turn.prompt(self._node(s), extra=(turn.command("menu"),))
-        return turn.prompt(self._node(s))
+            return turn.prompt(self.node_of(s), extra=(turn.command("menu"), turn.command("human")))
+        return turn.prompt(self.node_of(s))
 
     # ── moving through the flow ────────────────────────────────────────────────
     def _advance(self, s: Session, node: Node, trigger: str, turn: Turn) -> None:
@@ -220,7 +243,7 @@ class Engine:
                 flow_id = s.state.removeprefix(FLOW_PREFIX)
                 s.flow, s.state = flow_id, self.flows[flow_id].start
                 continue
-            node = self._node(s)
+            node = self.node_of(s)
             if node.waits:
                 return
             if node.kind == "say":
@@ -233,7 +256,8 @@ class Engine:
                 self._fire(s, "resolve", outcome=result["outcome"])
         raise FlowError(f"{s.flow}: say/compute nodes loop")
 
-    def _node(self, s: Session) -> Node:
+    def node_of(self, s: Session) -> Node:
+        """Where the person is: the question or result they see."""
         try:
             return self.flows[s.flow].nodes[s.state]
         except KeyError:

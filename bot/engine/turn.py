@@ -63,7 +63,7 @@ class Turn:
                    for o in node.options for label in [self.text(o.label)]]
         choices += [Choice(v, "", v) for v in node.suggest]
         if node.kind == "result":
-            choices.append(self.command("menu"))
+            choices += [self.command("menu"), self.command("human")]  # a person, from every result
         elif s.history:
             choices.append(self.command("back"))
         if node.kind == "result" or s.flow == MENU_FLOW:

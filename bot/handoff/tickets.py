@@ -20,11 +20,12 @@ from typing import Any, cast
 
 import redis
 
+from bot.engine.replies import TicketNote
 from bot.keyring import Keyring
 
 QUEUED, WITH_COUNSELOR, CLOSED = "queued", "with_counselor", "closed"
 OUTCOMES = ("houterasu", "lawyer", "dv_centre", "police", "resolved", "no_response")  # a counselor's choice
-ENDINGS = ("cancelled", "timeout", "closed_chat")  # how a ticket ends without a counselor
+ENDINGS = ("cancel", "closed_chat")  # how the person ends a ticket (a timeout is the desk's doing)
 DANGER, NORMAL = 0, 1  # priority: lower is read first
 
 WAITING = "kh:{handoff}:waiting"  # ticket → priority and age, the queue counselors see
@@ -126,6 +127,27 @@ class TicketStore:
 
     def write_priority(self, pipe: Any, user: str, ticket: str, priority: int) -> None:
         pipe.hset(record_key(user, ticket), "priority", priority)
+
+    def write_note(self, pipe: Any, user: str, chat_id: str, note: TicketNote) -> None:
+        """What a turn did to the ticket, in the turn's transaction: written once with the session."""
+        if note.action == "open" and note.summary is not None:
+            summary = Summary(note.summary["topic"], tuple(tuple(a) for a in note.summary["answers"]),  # type: ignore[misc]
+                              tuple(note.summary["danger"]), note.summary["lang"])
+            self.write_open(pipe, user, note.ticket, chat_id, summary, DANGER if note.danger else NORMAL,
+                            note.at, note.expires)
+        elif note.danger:
+            self.write_priority(pipe, user, note.ticket, DANGER)
+        self.write_lines(pipe, user, note.ticket, (Line(who, text, note.at or time.time())
+                                                   for who, text in note.lines))
+
+    def settle(self, user: str, note: TicketNote, now: float) -> None:
+        """After the turn's transaction (again after a crash: idempotent): close what the person ended,
+        and bring the console's index up to date."""
+        if note.action in ENDINGS:
+            for status in (QUEUED, WITH_COUNSELOR):
+                self.move(user, note.ticket, status, CLOSED, outcome=note.action, closed_at=now, publish=False)
+        if note.action != "erased":
+            self.publish(user, note.ticket)
 
     # ── status changes that may race: one script on the record ────────────────────────────
     def move(self, user: str, ticket: str, from_status: str, to_status: str, *, publish: bool = True,

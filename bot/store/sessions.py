@@ -49,8 +49,12 @@ class SessionStore:
             return None
         return TurnRecord(Reply.from_dict(json.loads(self.keyring.open(data["reply"]))), int(data.get("sent", 0)))
 
-    def take_turn(self, user: str, event_id: str, step: Callable[[Session], Reply], tries: int = 5) -> TurnRecord:
-        """Run `step` on the user's session once for this event, saving session and reply together."""
+    def take_turn(self, user: str, event_id: str, step: Callable[[Session], Reply], tries: int = 5,
+                  also: Callable[[Any, Reply], None] | None = None) -> TurnRecord:
+        """Run `step` on the user's session once for this event, saving session and reply together.
+
+        `also(pipe, reply)` adds writes of the person's own (e.g. their handoff ticket) to the same transaction.
+        """
         session_key, turn_key = keys.session(user), keys.turn(user, event_id)
         for _ in range(tries):
             with self.redis.pipeline() as pipe:
@@ -66,6 +70,8 @@ class SessionStore:
                     sealed_reply = self.keyring.seal(json.dumps(reply.to_dict(), ensure_ascii=False))
                     pipe.hset(turn_key, mapping={"reply": sealed_reply, "sent": 0})
                     pipe.expire(turn_key, TURN_TTL)
+                    if also is not None:
+                        also(pipe, reply)
                     pipe.execute()
                     return TurnRecord(reply, 0)
                 except redis.WatchError:

@@ -1,0 +1,137 @@
+"""Talking to a person: ask for a counselor anywhere, the bot stays quiet while one helps, then resumes.
+
+States (Session.handoff): "" the bot answers → "queued" waiting for a counselor → "with_counselor" after
+the first counselor reply → back to "" when the counselor closes, the person cancels, or nobody came in
+time. The flow position is never touched while a person helps, so the bot resumes exactly where it was.
+Pure like the rest of the engine: the ticket itself is written by the store, from the reply's note.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.care import danger_reply
+from bot.engine.inputs import Incoming
+from bot.engine.replies import Reply, Text, TicketNote
+from bot.engine.texts import MissingText, show
+from bot.engine.turn import Turn
+from bot.handoff.windows import is_open, next_opening
+
+if TYPE_CHECKING:
+    from bot.engine.session import Session
+    from bot.engine.step import Engine
+
+QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
+STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
+PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying_safe")  # still the bot's
+
+
+def ask_for_person(engine: Engine, s: Session, turn: Turn) -> Reply:
+    """Open a ticket and say honestly when a counselor will read it."""
+    if s.handoff:
+        turn.say("handoff.already")
+        return turn.reply((turn.command("cancel"),))
+    s.ticket, s.handoff = secrets.token_hex(8), QUEUED
+    hours, at = engine.counselors, turn.at
+    open_now = hours is None or is_open(hours, at)
+    starts = at if open_now or hours is None else (next_opening(hours, at) or at)
+    turn.say("handoff.queued_open" if open_now else "handoff.queued_later")
+    note = TicketNote(s.ticket, "open", summary=summarize(engine, s), danger=bool(s.answers.get("danger")),
+                      at=at.timestamp(), expires=starts.timestamp() + engine.handoff_timeout)
+    return replace(turn.reply((turn.command("cancel"),)), ticket=note)
+
+
+def during(engine: Engine, s: Session, inc: Incoming, turn: Turn, danger: tuple[str, ...],
+           command: str | None) -> Reply | None:
+    """While a person helps: relay what the person sends. None: the bot's usual path handles it."""
+    if s.confirming == "erase" or command in PASS_THROUGH:
+        return None
+    said = (("user", _describe(engine, s, inc)),)
+    if command == "cancel":
+        tid, s.handoff, s.ticket = s.ticket, "", ""
+        turn.say("handoff.cancelled")
+        reply = turn.prompt(engine.node_of(s))
+        note = TicketNote(tid, "cancel", said + (("bot", _staff(engine, "cancelled")),), at=turn.at.timestamp())
+        return replace(reply, ticket=note)
+    if danger:
+        reply = danger_reply(turn, danger, ways_on=("cancel", "close"), then=None)
+        turn.say("handoff.danger_noted")
+        reply = replace(reply, messages=tuple(turn.messages))
+        note = TicketNote(s.ticket, "relay", said + (("bot", _staff(engine, "danger_shown")),), danger=True,
+                          at=turn.at.timestamp())
+        return replace(reply, ticket=note)
+    return Reply(silent=True, ticket=TicketNote(s.ticket, "relay", said, at=turn.at.timestamp()))
+
+
+def ended_by_person(s: Session, reply: Reply, why: str) -> Reply:
+    """The person closed the chat or erased their data mid-handoff: the ticket ends with it."""
+    tid = s.ticket
+    s.handoff, s.ticket = "", ""
+    return replace(reply, ticket=TicketNote(tid, why)) if tid else reply
+
+
+def from_desk(engine: Engine, s: Session, inc: Incoming, turn: Turn) -> Reply:
+    """A counselor's message, or the end of the handoff; stale ones (another ticket) are dropped."""
+    if not s.handoff or inc.params.get("ticket") != s.ticket:
+        return Reply(silent=True)
+    if inc.kind == "counselor":
+        if s.handoff == QUEUED:
+            s.handoff = WITH_COUNSELOR
+            turn.say("handoff.counselor_joined")
+        turn.messages.append(Text(turn.text("handoff.counselor_says") + inc.text))
+        return turn.reply()
+    s.handoff, s.ticket = "", ""
+    turn.say("handoff.timeout" if inc.params.get("why") == "timeout" else "handoff.ended")
+    return turn.prompt(engine.node_of(s))
+
+
+def summarize(engine: Engine, s: Session) -> dict[str, Any]:
+    """The triage so far as a counselor reads it: topic, question → answer, danger seen, language."""
+    answers: list[tuple[str, str]] = []
+    for flow_id, node_name in [*s.history, [s.flow, s.state]]:
+        node = engine.flows[flow_id].nodes.get(node_name)
+        if node is None or node.kind not in ("ask", "input") or not node.text:
+            continue
+        if node.kind == "ask":
+            chosen = next((o for o in node.options
+                           if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
+            if chosen:
+                answers.append((_staff_text(engine, node.text, s), _staff_text(engine, chosen.label, s)))
+        elif (node.key or node.name) in s.answers:
+            answers.append((_staff_text(engine, node.text, s), show(s.answers[node.key or node.name])))
+    topic = _staff_text(engine, engine.flows[s.flow].title, s)
+    return {"topic": topic, "answers": answers, "danger": list(s.answers.get("danger", [])), "lang": s.lang}
+
+
+def _describe(engine: Engine, s: Session, inc: Incoming) -> str:
+    """What the person sent, for the transcript: their words, or a note of what it was."""
+    if inc.kind == "text":
+        return inc.text[:2000]
+    if inc.kind == "postback":
+        return _staff(engine, "tapped") + _tapped(engine, s, inc.text)
+    return _staff(engine, inc.kind if inc.kind in ("sticker", "media", "location", "follow") else "other")
+
+
+def _tapped(engine: Engine, s: Session, data: str) -> str:
+    if data.startswith("cmd:"):
+        key = f"common.button.{data[4:]}"
+        return engine.texts.raw(s.lang, key) if engine.texts.has(s.lang, key) else data[4:]
+    flow_id, _, rest = data.removeprefix("opt:").partition(".")
+    node_name, _, option_id = rest.partition(".")
+    node = engine.flows[flow_id].nodes.get(node_name) if flow_id in engine.flows else None
+    option = next((o for o in node.options if o.id == option_id), None) if node else None
+    return engine.texts.raw(s.lang, option.label) if option else "?"
+
+
+def _staff(engine: Engine, what: str) -> str:
+    return engine.texts.raw(STAFF_LANG, f"handoff.log.{what}")
+
+
+def _staff_text(engine: Engine, key: str, s: Session) -> str:
+    try:
+        text = engine.texts.get(STAFF_LANG, key, s.answers, engine.facts)
+    except MissingText:
+        text = engine.texts.raw(STAFF_LANG, key)
+    return text if len(text) <= 120 else text[:119] + "…"
