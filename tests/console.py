@@ -20,7 +20,7 @@ PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def desk(app: Flask) -> Desk:
+def desk_of(app: Flask) -> Desk:
     found: Desk = app.extensions["kakehashi.desk"]
     return found
 
@@ -57,7 +57,7 @@ def post_form(client: FlaskClient, page: str, url: str, /, **data: str):  # noqa
 def open_ticket(app: Flask, n: int = 1, *, danger: bool = False, age: float = 60, lang: str = "ja",
                 topic: str = "親子交流（面会交流）", said: str = "子どもに会わせてもらえません") -> Ticket:
     """A waiting ticket as the engine would open it: record, first transcript line, then the index."""
-    store = desk(app).tickets
+    store = desk_of(app).tickets
     chat_id = ev.user_id(n)
     user, ticket = store.keyring.user_key(chat_id), new_ticket_id()
     created = time.time() - age
@@ -75,7 +75,7 @@ def open_ticket(app: Flask, n: int = 1, *, danger: bool = False, age: float = 60
 
 def delivered(app: Flask, ticket: Ticket) -> list[Envelope]:
     """Events waiting in the person's stream (no worker runs in these tests), opened with the data key."""
-    store = desk(app).tickets
+    store = desk_of(app).tickets
     partitions = app.extensions["kakehashi.settings"].partitions
     entries = store.redis.xrange(keys.stream(keys.partition_of(ticket.user, partitions)))
     return [Envelope.from_json(store.keyring.open(f["e"])) for _, f in entries if f["u"] == ticket.user]

@@ -7,7 +7,7 @@ import re
 from bot.console.audit import Audit
 from bot.handoff.desk import COUNSELOR, HANDOFF_END
 from bot.handoff.tickets import CLOSED, WITH_COUNSELOR
-from tests.console import delivered, desk, logged_in, open_ticket, post_form
+from tests.console import delivered, desk_of, logged_in, open_ticket, post_form
 
 
 def rows(html: str, section: str) -> list[str]:
@@ -52,7 +52,7 @@ def test_held_and_closed_tickets_have_their_own_lists(app, counselor) -> None:  
 
 def test_ticket_page_shows_summary_and_transcript_but_never_who_the_person_is(app, counselor) -> None:  # noqa: ANN001
     t = open_ticket(app, 1, danger=True)
-    chat_id = desk(app).tickets.chat_id(t)
+    chat_id = desk_of(app).tickets.chat_id(t)
     for page in (f"/console/t/{t.id}", f"/console/t/{t.id}/lines", "/console/"):
         html = counselor.get(page).get_data(as_text=True)
         assert t.user not in html and chat_id not in html and chat_id[1:] not in html
@@ -75,8 +75,8 @@ def test_first_reply_claims_and_reaches_the_persons_stream(app, counselor) -> No
     events = delivered(app, t)
     assert [(e.kind, e.text, e.params) for e in events] == [
         (COUNSELOR, "相談員のあおいです。お話を聞かせてください。", {"ticket": t.id})]
-    assert events[0].chat_id == desk(app).tickets.chat_id(t)
-    now = desk(app).tickets.get(t.id)
+    assert events[0].chat_id == desk_of(app).tickets.chat_id(t)
+    now = desk_of(app).tickets.get(t.id)
     assert now is not None and now.status == WITH_COUNSELOR and now.counselor == "aoi"
     lines = counselor.get(f"/console/t/{t.id}/lines").get_data(as_text=True)
     assert "相談員のあおいです" in lines and "相談員 / counselor（aoi）" in lines
@@ -92,7 +92,7 @@ def test_a_second_counselor_is_told_the_ticket_is_taken(app, counselor) -> None:
     assert flash(other).startswith("error: 他の相談員が対応中です")
     assert close(other, t.id, "resolved").status_code == 302 and "他の相談員が対応中" in flash(other)
     assert len(delivered(app, t)) == 1
-    held = desk(app).tickets.get(t.id)
+    held = desk_of(app).tickets.get(t.id)
     assert held is not None and held.status == WITH_COUNSELOR
 
 
@@ -107,7 +107,7 @@ def test_close_with_an_outcome_returns_the_person_to_the_bot(app, counselor) -> 
     reply(counselor, t.id, "法テラスをご案内します")
     close(counselor, t.id, "houterasu")
     assert flash(counselor).startswith("ok: 終了しました")
-    done = desk(app).tickets.get(t.id)
+    done = desk_of(app).tickets.get(t.id)
     assert done is not None and done.status == CLOSED and done.outcome == "houterasu"
     assert [e.kind for e in delivered(app, t)] == [COUNSELOR, HANDOFF_END]
     page = counselor.get(f"/console/t/{t.id}").get_data(as_text=True)
@@ -121,7 +121,7 @@ def test_close_needs_a_known_outcome(app, counselor) -> None:  # noqa: ANN001
     t = open_ticket(app, 1)
     close(counselor, t.id, "whatever")
     assert flash(counselor).startswith("error: 結果を選んでください")
-    still = desk(app).tickets.get(t.id)
+    still = desk_of(app).tickets.get(t.id)
     assert still is not None and still.status != CLOSED
 
 
@@ -129,7 +129,7 @@ def test_an_admin_may_close_a_ticket_another_counselor_holds(app, counselor, con
     t = open_ticket(app, 1)
     reply(counselor, t.id, "こんにちは")
     close(console_admin, t.id, "lawyer")
-    done = desk(app).tickets.get(t.id)
+    done = desk_of(app).tickets.get(t.id)
     assert done is not None and done.status == CLOSED and done.outcome == "lawyer"
 
 

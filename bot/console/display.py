@@ -16,7 +16,7 @@ OUTCOMES = {
     "police": ("警察", "Police"),
     "resolved": ("解決", "Resolved"),
     "no_response": ("応答なし", "No response"),
-    "cancelled": ("本人が取り消し", "Cancelled by the person"),
+    "cancel": ("本人が取り消し", "Cancelled by the person"),
     "timeout": ("時間切れ", "Nobody answered in time"),
     "closed_chat": ("チャット終了", "Chat closed"),
 }
