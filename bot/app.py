@@ -6,8 +6,12 @@ import logging
 
 import redis
 from flask import Flask, Response, jsonify
+from flask_wtf.csrf import CSRFProtect
 from linebot.v3.webhook import SignatureValidator
 
+from bot.console import console, init_console
+from bot.handoff.desk import Desk
+from bot.handoff.tickets import TicketStore
 from bot.keyring import resolve_keyring
 from bot.line.webhook import MAX_BODY, webhook
 from bot.logs import setup_logging
@@ -32,11 +36,18 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.extensions["kakehashi.settings"] = settings
     app.extensions["kakehashi.redis"] = r
-    app.extensions["kakehashi.inbox"] = Inbox(r, settings.partitions, resolve_keyring(settings))
+    keyring = resolve_keyring(settings)
+    inbox = Inbox(r, settings.partitions, keyring)
+    app.extensions["kakehashi.inbox"] = inbox
     app.extensions["kakehashi.validator"] = (
         SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None
     )
+    desk = Desk(TicketStore(r, keyring, settings.ticket_retention_days * 86400), inbox)
+    app.extensions["kakehashi.desk"] = desk
+    init_console(app, settings, r, keyring, desk)
+    CSRFProtect(app).exempt(webhook)  # every form POST needs a token; LINE's webhook has its signature instead
     app.register_blueprint(webhook)
+    app.register_blueprint(console, url_prefix="/console")
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -1,4 +1,4 @@
-"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph."""
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ def cmd_serve(settings: Settings) -> int:
     else:
         print("  No LINE credentials set: the webhook refuses everything.")
     print("  Talk to the bot in a terminal: .venv/bin/kakehashi chat   (same engine, same Redis)")
+    print(f"  Counselors' console: http://127.0.0.1:{settings.port}/console/   "
+          "(accounts: .venv/bin/kakehashi operators add NAME)")
     print("  Stop with Ctrl-C.")
     sys.stdout.flush()
     done = _wait_for_signal()
@@ -138,6 +140,17 @@ def cmd_flows_graph(settings: Settings, flow_id: str) -> int:
     return 0
 
 
+def cmd_operators(settings: Settings, action: str, name: str, admin: bool) -> int:
+    from bot.cli_operators import operators
+
+    settings, r, embedded = _prepare(settings)
+    try:
+        return operators(r, action, name, admin)
+    finally:
+        if embedded:
+            embedded.stop()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kakehashi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -151,6 +164,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--locales", dest="locales_dir", type=Path, help="locales directory (default: the repo's)")
     graph = flows.add_parser("graph", help="a Mermaid diagram of one flow")
     graph.add_argument("flow")
+    ops = sub.add_parser("operators", help="console accounts").add_subparsers(dest="operators_command", required=True)
+    add = ops.add_parser("add", help="a counselor (or --admin); the password is asked for, or read from stdin")
+    add.add_argument("name")
+    add.add_argument("--admin", action="store_true", help="may read the audit log and edit canned replies")
+    ops.add_parser("passwd", help="set a new password").add_argument("name")
+    ops.add_parser("remove", help="delete an account").add_argument("name")
+    ops.add_parser("list", help="names and roles")
     args = parser.parse_args(argv)
 
     from bot.logs import setup_logging
@@ -168,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_worker(settings)
         if args.command == "chat":
             return cmd_chat(settings, args.name)
+        if args.command == "operators":
+            return cmd_operators(settings, args.operators_command, getattr(args, "name", ""),
+                                 getattr(args, "admin", False))
         if args.flows_command == "check":
             return cmd_flows_check(settings.with_(flows_dir=args.flows_dir or settings.flows_dir,
                                                   locales_dir=args.locales_dir or settings.locales_dir))

@@ -35,6 +35,7 @@ class Settings:
     worker_threads: int = 8
     partitions: int = 16
     simulator: bool = False
+    console_secure_cookie: bool = False
     handoff_timeout: int = 30 * 60
     ticket_retention_days: int = 30
     data_key: str | None = field(default=None, repr=False)
@@ -112,6 +113,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     simulator_raw = env.get("KAKEHASHI_SIMULATOR")
     simulator = _flag(env, "KAKEHASHI_SIMULATOR") if simulator_raw else not (secret and token)
     redis_url = _url(env, "REDIS_URL", None, ("redis", "rediss", "unix"))
+    # LINE only calls HTTPS webhooks, so with credentials set an HTTPS front exists: Secure cookies by default
+    secure_raw = env.get("KAKEHASHI_CONSOLE_SECURE_COOKIE")
+    secure_cookie = _flag(env, "KAKEHASHI_CONSOLE_SECURE_COOKIE") if secure_raw else bool(secret and token)
     return Settings(
         line_channel_secret=secret,
         line_channel_access_token=token,
@@ -131,6 +135,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         worker_threads=_int(env, "KAKEHASHI_WORKER_THREADS", 8),
         partitions=_int(env, "KAKEHASHI_PARTITIONS", 16),
         simulator=simulator,
+        console_secure_cookie=secure_cookie,
         handoff_timeout=_int(env, "KAKEHASHI_HANDOFF_TIMEOUT", 30 * 60, minimum=60),
         ticket_retention_days=_int(env, "KAKEHASHI_TICKET_RETENTION_DAYS", 30),
         data_key=_data_key(env),

@@ -161,3 +161,20 @@ def coverage_lines() -> list[str]:
         lines.append(f"{flow.id}: nodes {len(nodes & VISITED)}/{len(nodes)}, choices {len(choices & CHOSEN)}/"
                      f"{len(choices)}" + (f"  missing: {', '.join(missing)}" if missing else ""))
     return lines
+
+
+# ── the counselors' console: a logged-in browser per role (helpers in tests/console.py) ────────────
+@pytest.fixture
+def counselor(app):  # noqa: ANN001, ANN201
+    """A test client logged in to /console/ as counselor `aoi` (password tests.console.PASSWORD)."""
+    from tests.console import logged_in
+
+    return logged_in(app, "aoi")
+
+
+@pytest.fixture
+def console_admin(app):  # noqa: ANN001, ANN201
+    """A test client logged in to /console/ as admin `mori`."""
+    from tests.console import logged_in
+
+    return logged_in(app, "mori", admin=True)

@@ -22,7 +22,7 @@ from transitions import Machine
 NODE_KINDS = ("say", "ask", "input", "compute", "result")
 INPUT_FORMATS = ("count", "yen", "text", "date")
 FLOW_PREFIX = "flow:"
-DATA_FILES = ("facts", "windows", "counselors", "commands", "danger")  # data beside the flows, not flows
+DATA_FILES = ("facts", "windows", "counselors", "commands", "danger", "canned")  # data beside the flows, not flows
 
 
 class FlowError(ValueError):

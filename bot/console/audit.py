@@ -1,0 +1,46 @@
+"""Who did what in the console, for the people responsible for it (DESIGN §6: who opened which ticket).
+
+A Redis stream of small records: operator, action, ticket, time. Never the text of a message: the audit
+log must not become a second copy of what people told us.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+import redis
+
+AUDIT = "kh:{console}:audit"
+ACTIONS = ("login", "login_failed", "logout", "viewed", "claimed", "replied", "closed", "canned_changed")
+KEEP = 200_000  # entries (approximate trim): years of a small team's work, without growing for ever
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    operator: str
+    action: str
+    ticket: str
+    at: float
+
+
+class Audit:
+    def __init__(self, r: redis.Redis, clock: Callable[[], float] = time.time) -> None:
+        self.redis, self.clock = r, clock
+
+    def record(self, operator: str, action: str, ticket: str = "") -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        self.redis.xadd(AUDIT, {"op": operator, "action": action, "ticket": ticket, "at": f"{self.clock():.3f}"},
+                        maxlen=KEEP, approximate=True)
+
+    def recent(self, limit: int = 200, ticket: str = "") -> list[Entry]:
+        """Newest first; with `ticket`, only that ticket's entries (among the last 10,000)."""
+        raw = cast(list[tuple[str, dict[str, str]]],
+                   self.redis.xrevrange(AUDIT, count=10_000 if ticket else limit))
+        entries = [Entry(eid, f.get("op", ""), f.get("action", ""), f.get("ticket", ""), float(f.get("at", 0)))
+                   for eid, f in raw]
+        return [e for e in entries if e.ticket == ticket][:limit] if ticket else entries
