@@ -25,16 +25,25 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SKIPPED: list[str] = []  # reasons, printed in the terminal summary
 
 
+def _has_japanese_font() -> bool:
+    listed = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True, check=False) \
+        if shutil.which("fc-list") else None
+    return bool(listed and listed.stdout.strip())
+
+
 def find_or_install_chromium() -> str:
+    """The system Chromium, plus a Japanese font so screenshots show words, not boxes."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
+    if found and _has_japanese_font():
         return found
     if os.geteuid() != 0 or not shutil.which("apt-get"):
+        if found:
+            return found  # pages still work; screenshots show boxes for Japanese
         raise RuntimeError("no chromium, and no way to install it here (needs root and apt-get)")
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "timeout": 600}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "timeout": 900}
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, **quiet)  # type: ignore[call-overload]
-    done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False,
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], env=env, check=False,
                           **quiet)  # type: ignore[call-overload]
     found = shutil.which("chromium")
     if done.returncode or not found:
