@@ -5,6 +5,8 @@ Reads like a transcript: `answer = chat.say("弁護士 費用")`, `chat.tap("東
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +76,15 @@ class Chat:
         if action["type"] == "postback":
             return self.send(ev.postback(self.user, action["data"]))
         return self.say(action["text"])
+
+
+def until(check: Callable[[], object], timeout: float = 10.0) -> object:
+    """Poll `check` until it gives something truthy (work that happens in the worker, in its own time)."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+    return value
 
 
 def walk_to_card(engine: Any, start: str, *said: str, at: float | None = None, lang: str = "ja") -> str:

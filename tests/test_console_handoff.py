@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 
 from tests.console import desk_of, post_form
-
-
-def until(check: Callable[[], object], timeout: float = 10.0) -> object:
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-    return value
+from tests.harness import until
 
 
 def test_a_person_on_line_and_a_counselor_in_the_console(app, chat, counselor) -> None:  # noqa: ANN001

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 
 from bot.handoff.desk import Desk, Sent
 from bot.handoff.tickets import CLOSED, DANGER, QUEUED, WITH_COUNSELOR, Ticket, TicketStore, record_key
@@ -19,16 +18,10 @@ from bot.local import LocalChat
 from bot.runtime import build_worker
 from bot.store.inbox import Inbox
 from tests import line_events as ev
+from tests.harness import until
 
 RISK_QUESTION = "これまでに、DVや子どもへの虐待"
 
-
-def until(check: Callable[[], object], timeout: float = 10.0) -> object:
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-    return value
 
 
 def the_ticket(desk: Desk) -> Ticket:
