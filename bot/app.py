@@ -14,9 +14,11 @@ from bot.handoff.desk import Desk
 from bot.handoff.tickets import TicketStore
 from bot.keyring import resolve_keyring
 from bot.line.webhook import MAX_BODY, webhook
-from bot.logs import setup_logging
+from bot.logs import pick_format, setup_logging
+from bot.metrics import init_metrics
 from bot.settings import Settings, load_settings
 from bot.store.connection import open_redis
+from bot.store.counters import Counters
 from bot.store.inbox import Inbox
 from bot.store.queue import PartitionQueue
 
@@ -26,8 +28,8 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -> Flask:
     """The Flask app; gunicorn calls it with no arguments, tests pass their own settings and Redis."""
     if settings is None:
-        setup_logging()
         settings = load_settings()
+        setup_logging(pick_format(settings.log_format, service=True))
     if r is None:
         if not settings.redis_url:
             raise RuntimeError("REDIS_URL is not set: start through `kakehashi serve`, which provides one")
@@ -42,8 +44,12 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
     app.extensions["kakehashi.validator"] = (
         SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None
     )
-    desk = Desk(TicketStore(r, keyring, settings.ticket_retention_days * 86400), inbox)
+    tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400)
+    desk = Desk(tickets, inbox)
     app.extensions["kakehashi.desk"] = desk
+    counters = Counters(r)
+    app.extensions["kakehashi.counters"] = counters
+    init_metrics(app, r, settings.partitions, counters, tickets)
     init_console(app, settings, r, keyring, desk)
     CSRFProtect(app).exempt(webhook)  # every form POST needs a token; LINE's webhook has its signature instead
     app.register_blueprint(webhook)

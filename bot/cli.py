@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -42,6 +43,7 @@ def cmd_serve(settings: Settings) -> int:
     from bot.runtime import build_worker
 
     settings, r, embedded = _prepare(settings)
+    os.environ["KAKEHASHI_LOG_FORMAT"] = settings.log_format or "text"  # gunicorn's processes log the same way
     worker = build_worker(settings, r).start()
     web = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "bot.app:create_app()", "--bind", f"0.0.0.0:{settings.port}",
@@ -49,16 +51,7 @@ def cmd_serve(settings: Settings) -> int:
          "--graceful-timeout", "10", "--log-level", "warning"],
         env=os.environ.copy(),
     )
-    print(f"Kakehashi is listening on http://127.0.0.1:{settings.port}")
-    if settings.line_enabled:
-        print(f"  LINE webhook: POST http://<this host>:{settings.port}/callback")
-    else:
-        print("  No LINE credentials set: the webhook refuses everything.")
-    print("  Talk to the bot in a terminal: .venv/bin/kakehashi chat   (same engine, same Redis)")
-    print(f"  Counselors' console: http://127.0.0.1:{settings.port}/console/   "
-          "(accounts: .venv/bin/kakehashi operators add NAME)")
-    print("  Stop with Ctrl-C.")
-    sys.stdout.flush()
+    banner(settings, sys.stderr if settings.log_format == "json" else sys.stdout)  # stdout: JSON lines only
     done = _wait_for_signal()
     while not done.wait(0.5):
         if web.poll() is not None:
@@ -73,6 +66,20 @@ def cmd_serve(settings: Settings) -> int:
     if embedded:
         embedded.stop()
     return 0 if done.is_set() else 1
+
+
+def banner(settings: Settings, out: TextIO) -> None:
+    print(f"Kakehashi is listening on http://127.0.0.1:{settings.port}", file=out)
+    if settings.line_enabled:
+        print(f"  LINE webhook: POST http://<this host>:{settings.port}/callback", file=out)
+    else:
+        print("  No LINE credentials set: the webhook refuses everything.", file=out)
+    print("  Talk to the bot in a terminal: .venv/bin/kakehashi chat   (same engine, same Redis)", file=out)
+    print(f"  Counselors' console: http://127.0.0.1:{settings.port}/console/   "
+          "(accounts: .venv/bin/kakehashi operators add NAME)", file=out)
+    print(f"  Metrics: http://127.0.0.1:{settings.port}/metrics", file=out)
+    print("  Stop with Ctrl-C.", file=out)
+    out.flush()
 
 
 def cmd_worker(settings: Settings) -> int:
@@ -173,14 +180,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ops.add_parser("list", help="names and roles")
     args = parser.parse_args(argv)
 
-    from bot.logs import setup_logging
+    from bot.logs import pick_format, setup_logging
 
-    setup_logging()
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(f"kakehashi: {exc}", file=sys.stderr)
         return 2
+    settings = settings.with_(log_format=pick_format(settings.log_format, service=args.command in ("serve", "worker")))
+    setup_logging(settings.log_format or "text")
     try:
         if args.command == "serve":
             return cmd_serve(settings)

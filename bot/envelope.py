@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from bot.engine.inputs import Incoming
 
@@ -20,6 +20,7 @@ class Envelope:
     reply_token: str | None = None
     timestamp: int = 0  # ms since the epoch, from LINE
     redelivery: bool = False
+    request_id: str = ""  # the webhook call that brought it, so logs follow it to the send
 
     @property
     def incoming(self) -> Incoming:
@@ -30,7 +31,10 @@ class Envelope:
 
     @classmethod
     def from_json(cls, raw: str) -> Envelope:
-        return cls(**json.loads(raw))
+        """Fields this version does not know are dropped: during a rolling upgrade an older worker can
+        still open what a newer webhook queued (and envelopes queued before a field existed get its default)."""
+        data = json.loads(raw)
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 class Undeliverable(Exception):

@@ -17,6 +17,7 @@ from bot.line.transport import LineTransport
 from bot.local import LocalTransport, Router
 from bot.safety import DangerCheck
 from bot.settings import Settings
+from bot.store.counters import Counters
 from bot.worker import Worker
 
 
@@ -37,8 +38,11 @@ def engine_for(settings: Settings) -> Engine:
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:
     """Workers answer LINE when a channel token is set, and local chats (terminal, simulator) always."""
     keyring = resolve_keyring(settings)
+    counters = Counters(r)
     token = settings.line_channel_access_token
-    line = LineTransport(LineSender(settings.line_api_base_url, token, settings.line_timeout)) if token else None
+    sender = LineSender(settings.line_api_base_url, token, settings.line_timeout,
+                        count=lambda outcome: counters.add(f"sends:{outcome}")) if token else None
+    line = LineTransport(sender) if sender else None
     return Worker(r, engine or engine_for(settings), Router(line, LocalTransport(r, keyring)), keyring,
                   settings.partitions, settings.worker_threads, settings.session_ttl,
-                  settings.ticket_retention_days * 86400)
+                  settings.ticket_retention_days * 86400, counters=counters)

@@ -38,6 +38,7 @@ class Settings:
     console_secure_cookie: bool = False
     handoff_timeout: int = 30 * 60
     ticket_retention_days: int = 30
+    log_format: str | None = None  # json | text; None: the command decides (bot.logs.pick_format)
     data_key: str | None = field(default=None, repr=False)
     flows_dir: Path = Path(__file__).resolve().parent.parent / "flows"
     locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
@@ -83,6 +84,13 @@ def _url(env: Mapping[str, str], name: str, default: str | None, schemes: tuple[
     if not raw.startswith(tuple(s + "://" for s in schemes)):
         raise SettingsError(f"{name}={raw!r} must start with one of {', '.join(s + '://' for s in schemes)}")
     return raw.rstrip("/")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:
+    raw = (env.get(name) or "").strip().lower()
+    if raw and raw not in choices:
+        raise SettingsError(f"{name}={raw!r} must be one of {', '.join(choices)}")
+    return raw or None
 
 
 def _data_key(env: Mapping[str, str]) -> str | None:
@@ -138,5 +146,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         console_secure_cookie=secure_cookie,
         handoff_timeout=_int(env, "KAKEHASHI_HANDOFF_TIMEOUT", 30 * 60, minimum=60),
         ticket_retention_days=_int(env, "KAKEHASHI_TICKET_RETENTION_DAYS", 30),
+        log_format=_choice(env, "KAKEHASHI_LOG_FORMAT", ("json", "text")),
         data_key=_data_key(env),
     )

@@ -24,6 +24,8 @@ from bot.handoff.desk import Desk
 from bot.handoff.tickets import TicketStore
 from bot.keyring import Keyring
 from bot.local import Transport
+from bot.logs import log_context
+from bot.store.counters import Counters
 from bot.store.inbox import Inbox
 from bot.store.queue import MAX_ATTEMPTS, Entry, PartitionQueue, describe
 from bot.store.sessions import SessionStore
@@ -36,9 +38,10 @@ USER_CONCURRENCY = 32  # turns in flight per process: most of a turn is waiting 
 class Worker:
     def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, keyring: Keyring, partitions: int,
                  threads: int, session_ttl: int, ticket_retention_s: int = 30 * 86400,
-                 name: str | None = None) -> None:
+                 name: str | None = None, counters: Counters | None = None) -> None:
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self.queue = PartitionQueue(r, partitions, self.name)
+        self.counters = counters or Counters(r)
         self.sessions = SessionStore(r, session_ttl, keyring)
         self.tickets = TicketStore(r, keyring, ticket_retention_s)
         self.desk = Desk(self.tickets, Inbox(r, partitions, keyring))
@@ -146,32 +149,48 @@ class Worker:
 
     def _handle(self, p: int, entry: Entry) -> bool:
         """True when the entry is finished with (answered, or dead-lettered); False to retry it later."""
+        with log_context(user=entry.user):
+            return self._attempt(p, entry)
+
+    def _attempt(self, p: int, entry: Entry) -> bool:
         if self.queue.attempt(p, entry) > MAX_ATTEMPTS:
             log.error("dead-lettered %s after %d attempts", describe(entry), MAX_ATTEMPTS)
-            self.queue.dead_letter(p, entry, "too many attempts")
+            self._dead_letter(p, entry, "too many attempts")
             return True
         try:
             env = Envelope.from_json(self.keyring.open(entry.payload))
-            record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming),
-                                             also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
-            note = record.reply.ticket
-            if note is not None:
-                self.tickets.settle(entry.user, note, time.time())
-            if not record.reply.silent:  # the transport skips the parts already sent
-                self.transport.send(env, record.reply, record.sent,
-                                    lambda n: self.sessions.mark_sent(entry.user, env.event_id, n))
-            if record.reply.erase:
-                self.tickets.forget_user(entry.user)
-                self.sessions.erase(entry.user)
+            with log_context(event_id=env.event_id, request_id=env.request_id):
+                self._turn(env, entry)
         except Undeliverable as exc:
             log.error("dead-lettered %s: %s", describe(entry), exc)
-            self.queue.dead_letter(p, entry, str(exc))
+            self._dead_letter(p, entry, str(exc))
             return True
         except Exception as exc:  # the edge: log without message text, retry later
             log.error("failed %s: %s", describe(entry), type(exc).__name__, exc_info=log.isEnabledFor(10))
             return False
         self.queue.done(p, entry)
         return True
+
+    def _turn(self, env: Envelope, entry: Entry) -> None:
+        """Step the conversation once for this event (or find the turn already taken), then send it."""
+        record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming),
+                                         also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
+        if not record.resumed:  # a retry only sends what an earlier attempt decided
+            self.counters.add("turns")
+        note = record.reply.ticket
+        if note is not None:
+            self.tickets.settle(entry.user, note, time.time())
+        if not record.reply.silent:  # the transport skips the parts already sent
+            self.transport.send(env, record.reply, record.sent,
+                                lambda n: self.sessions.mark_sent(entry.user, env.event_id, n))
+        if record.reply.erase:
+            self.tickets.forget_user(entry.user)
+            self.sessions.erase(entry.user)
+        log.info("handled an event (%s)", env.kind)
+
+    def _dead_letter(self, p: int, entry: Entry, reason: str) -> None:
+        self.queue.dead_letter(p, entry, reason)
+        self.counters.add("deadletters")
 
     def _note(self, pipe: redis.client.Pipeline, user: str, env: Envelope, reply: Reply) -> None:
         if reply.ticket is not None:

@@ -246,6 +246,18 @@ class TicketStore:
     def recently_closed(self, limit: int = 50) -> list[Ticket]:
         return self._many(cast(list[str], self.redis.zrevrange(CLOSED_AT, 0, limit - 1)))
 
+    def figures(self) -> tuple[int, int, float | None]:
+        """For /metrics: tickets waiting, tickets held, and when the longest-waiting one was opened."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zcard(WAITING)
+        pipe.zcard(HELD)
+        for priority in (DANGER, NORMAL):  # scores are priority * 1e10 + created: the oldest of each band
+            pipe.zrangebyscore(WAITING, priority * 1e10, (priority + 1) * 1e10, start=0, num=1, withscores=True)
+        waiting, held, *firsts = pipe.execute()
+        opened = [score - priority * 1e10 for priority, first in zip((DANGER, NORMAL), firsts, strict=True)
+                  for _, score in first]
+        return int(waiting), int(held), min(opened) if opened else None
+
     def _many(self, tickets: list[str]) -> list[Ticket]:
         return [t for t in (self.get(tid) for tid in tickets) if t is not None]
 

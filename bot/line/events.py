@@ -73,7 +73,7 @@ def _chat_id(event: Event) -> str | None:
     return None
 
 
-def to_envelope(raw: Any) -> Envelope | None:
+def to_envelope(raw: Any, request_id: str = "") -> Envelope | None:
     """An envelope for a webhook event we answer, or None (logged) for one we skip."""
     if not isinstance(raw, dict):
         log.warning("skipped a webhook event that is not an object")
@@ -103,4 +103,5 @@ def to_envelope(raw: Any) -> Envelope | None:
         reply_token=getattr(event, "reply_token", None),
         timestamp=int(raw.get("timestamp") or 0),
         redelivery=bool(isinstance(delivery, dict) and delivery.get("isRedelivery")),
+        request_id=request_id,
     )

@@ -2,6 +2,7 @@
 
 Every SDK call has a timeout. Pushes carry an `X-Line-Retry-Key` derived from the event id, so a retry
 after a timeout or a crash can never deliver twice (LINE answers 409 to a key it already accepted).
+Each request's outcome is counted for /metrics (`count`: reply, push, retry, failed, quota).
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ class LineSender:
         timeout: float,
         attempts: int = 5,
         sleep: Callable[[float], None] = time.sleep,
+        count: Callable[[str], None] = lambda outcome: None,
     ) -> None:
         config = Configuration(host=base_url, access_token=access_token)
         config.retries = urllib3.Retry(total=0, raise_on_status=False)  # we retry, with the same key
         config.connection_pool_maxsize = 64
         self.api = MessagingApi(ApiClient(config))
-        self.timeout, self.attempts, self.sleep = timeout, attempts, sleep
+        self.timeout, self.attempts, self.sleep, self.count = timeout, attempts, sleep, count
 
     def deliver(self, env: Envelope, messages: Sequence[Message], done: int, mark: Callable[[int], None],
                 quiet: bool = False) -> None:
@@ -69,8 +71,11 @@ class LineSender:
         for part, batch in enumerate(batches(messages)):
             if part < done:
                 continue
-            if not (part == 0 and self._token_usable(env) and self._reply(env, batch, quiet)):
+            if part == 0 and self._token_usable(env) and self._reply(env, batch, quiet):
+                self.count("reply")
+            else:
                 self._push(env.chat_id, batch, retry_key(env.event_id, part), quiet)
+                self.count("push")
             mark(part + 1)
 
     @staticmethod
@@ -92,6 +97,7 @@ class LineSender:
                 log.warning("reply failed (status %s); trying again", exc.status)
             except urllib3.exceptions.HTTPError:
                 log.warning("reply timed out or lost its connection; trying again")
+            self.count("retry")
         return False
 
     def _push(self, to: str, batch: list[Message], key: str, quiet: bool) -> None:
@@ -107,12 +113,15 @@ class LineSender:
                 if exc.status == 429:
                     if b"monthly limit" in (exc.body or b""):
                         log.error("LINE monthly message quota reached: push refused")
+                        self.count("quota")
+                        self.count("failed")
                         raise Undeliverable("monthly quota") from None
                     wait = _retry_after(exc) or delay
                     log.warning("LINE rate limit (429); waiting %.1fs", wait)
                     self.sleep(min(wait, 30.0))
                 elif exc.status is not None and 400 <= exc.status < 500:
                     log.error("LINE refused a push (status %s); not retried", exc.status)
+                    self.count("failed")
                     raise Undeliverable(f"status {exc.status}") from None
                 else:
                     log.warning("push failed (status %s); retrying with the same key", exc.status)
@@ -120,7 +129,9 @@ class LineSender:
             except urllib3.exceptions.HTTPError:
                 log.warning("push timed out or lost its connection; retrying with the same key")
                 self.sleep(delay)
+            self.count("retry")
             delay = min(delay * 2, 8.0)
+        self.count("failed")
         raise DeliveryFailed("push kept failing")
 
 

@@ -1,15 +1,22 @@
-"""POST /callback: verify, parse, enqueue, answer 200 in milliseconds — never wait on LINE's API."""
+"""POST /callback: verify, parse, enqueue, answer 200 in milliseconds — never wait on LINE's API.
+
+Each call gets a request id: in every log line about it, in the `X-Request-Id` answer header, and in the
+envelope of each event it brought, so the worker's and the sender's log lines name it too.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import secrets
 
 import redis
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from linebot.v3.webhook import SignatureValidator
 
 from bot.line.events import to_envelope
+from bot.logs import log_context
+from bot.store.counters import Counters
 from bot.store.inbox import Inbox
 
 log = logging.getLogger(__name__)
@@ -22,8 +29,26 @@ def _plain(status: int, text: str) -> Response:
     return Response(text + "\n", status=status, mimetype="text/plain")
 
 
+@webhook.before_request
+def name_the_call() -> None:
+    g.request_id = secrets.token_hex(8)
+
+
+@webhook.after_request
+def count_and_tag(response: Response) -> Response:
+    counters: Counters = current_app.extensions["kakehashi.counters"]
+    counters.add(f"webhook:{response.status_code}")
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    return response
+
+
 @webhook.post("/callback")
 def callback() -> Response:
+    with log_context(request_id=g.request_id):
+        return _callback(g.request_id)
+
+
+def _callback(request_id: str) -> Response:
     validator: SignatureValidator | None = current_app.extensions["kakehashi.validator"]
     inbox: Inbox = current_app.extensions["kakehashi.inbox"]
     signature = request.headers.get("X-Line-Signature", "")
@@ -51,10 +76,11 @@ def callback() -> Response:
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list):
         return _plain(400, "no events list")
-    envelopes = [e for e in map(to_envelope, events) if e is not None]
+    envelopes = [e for e in (to_envelope(raw, request_id) for raw in events) if e is not None]
     try:
-        inbox.accept(envelopes)
+        new = inbox.accept(envelopes)
     except redis.RedisError:
         log.error("redis unreachable: answered 503 so LINE redelivers")
         return _plain(503, "try again")
+    log.info("queued %d of %d event(s) (%d already seen)", new, len(events), len(envelopes) - new)
     return _plain(200, "OK")

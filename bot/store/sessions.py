@@ -31,6 +31,7 @@ class SessionConflict(Exception):
 class TurnRecord:
     reply: Reply
     sent: int  # how many parts (requests of ≤ 5 messages) already went out
+    resumed: bool = False  # taken by an earlier attempt, which may have sent more than `sent` says
 
 
 class SessionStore:
@@ -47,7 +48,8 @@ class SessionStore:
         data: dict[str, Any] = self.redis.hgetall(keys.turn(user, event_id))  # type: ignore[assignment]
         if not data:
             return None
-        return TurnRecord(Reply.from_dict(json.loads(self.keyring.open(data["reply"]))), int(data.get("sent", 0)))
+        return TurnRecord(Reply.from_dict(json.loads(self.keyring.open(data["reply"]))), int(data.get("sent", 0)),
+                          resumed=True)
 
     def take_turn(self, user: str, event_id: str, step: Callable[[Session], Reply], tries: int = 5,
                   also: Callable[[Any, Reply], None] | None = None) -> TurnRecord:
