@@ -21,6 +21,7 @@ class Envelope:
     timestamp: int = 0  # ms since the epoch, from LINE
     redelivery: bool = False
     request_id: str = ""  # the webhook call that brought it, so logs follow it to the send
+    resumed: bool = False  # set by the worker: an earlier attempt of this turn may have sent part of it
 
     @property
     def incoming(self) -> Incoming:
@@ -39,3 +40,10 @@ class Envelope:
 
 class Undeliverable(Exception):
     """A transport refused for good (e.g. LINE's 4xx other than 409/429): retrying cannot help."""
+
+
+class DeliveryFailed(Exception):
+    """The transport kept failing for now (LINE's 5xx, 429s, timeouts): try the event again later.
+
+    Not the event's fault, so it does not count towards the attempts that send a poison event to the dead letters.
+    """

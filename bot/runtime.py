@@ -45,4 +45,4 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     line = LineTransport(sender) if sender else None
     return Worker(r, engine or engine_for(settings), Router(line, LocalTransport(r, keyring)), keyring,
                   settings.partitions, settings.worker_threads, settings.session_ttl,
-                  settings.ticket_retention_days * 86400, counters=counters)
+                  settings.ticket_retention_days * 86400, counters=counters, lease_ms=settings.worker_lease * 1000)

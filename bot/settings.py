@@ -38,6 +38,7 @@ class Settings:
     console_secure_cookie: bool = False
     handoff_timeout: int = 30 * 60
     ticket_retention_days: int = 30
+    worker_lease: int = 20  # seconds before a dead worker's partitions pass to another
     log_format: str | None = None  # json | text; None: the command decides (bot.logs.pick_format)
     data_key: str | None = field(default=None, repr=False)
     flows_dir: Path = Path(__file__).resolve().parent.parent / "flows"
@@ -146,6 +147,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         console_secure_cookie=secure_cookie,
         handoff_timeout=_int(env, "KAKEHASHI_HANDOFF_TIMEOUT", 30 * 60, minimum=60),
         ticket_retention_days=_int(env, "KAKEHASHI_TICKET_RETENTION_DAYS", 30),
+        worker_lease=_int(env, "KAKEHASHI_WORKER_LEASE", 20, minimum=2),
         log_format=_choice(env, "KAKEHASHI_LOG_FORMAT", ("json", "text")),
         data_key=_data_key(env),
     )

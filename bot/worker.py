@@ -14,12 +14,14 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import replace
 
 import redis
 
 from bot.engine.replies import Reply
 from bot.engine.step import Engine
-from bot.envelope import Envelope, Undeliverable
+from bot.envelope import DeliveryFailed, Envelope, Undeliverable
 from bot.handoff.desk import Desk
 from bot.handoff.tickets import TicketStore
 from bot.keyring import Keyring
@@ -27,20 +29,24 @@ from bot.local import Transport
 from bot.logs import log_context
 from bot.store.counters import Counters
 from bot.store.inbox import Inbox
-from bot.store.queue import MAX_ATTEMPTS, Entry, PartitionQueue, describe
+from bot.store.queue import LEASE_MS, MAX_ATTEMPTS, Entry, PartitionQueue, age, describe
 from bot.store.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
 USER_CONCURRENCY = 32  # turns in flight per process: most of a turn is waiting on LINE
+# An event LINE keeps failing to take is retried this long (it holds up its partition meanwhile), then parked
+# for `kakehashi deadletters replay`: an outage is waited out, an event LINE chokes on does not block forever.
+DELIVERY_PATIENCE_S = 600
 
 
 class Worker:
     def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, keyring: Keyring, partitions: int,
                  threads: int, session_ttl: int, ticket_retention_s: int = 30 * 86400,
-                 name: str | None = None, counters: Counters | None = None) -> None:
+                 name: str | None = None, counters: Counters | None = None, lease_ms: int = LEASE_MS) -> None:
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
-        self.queue = PartitionQueue(r, partitions, self.name)
+        self.queue = PartitionQueue(r, partitions, self.name, lease_ms)
+        self.beat = min(HEARTBEAT_S, lease_ms / 4000)  # renew well within the lease
         self.counters = counters or Counters(r)
         self.sessions = SessionStore(r, session_ttl, keyring)
         self.tickets = TicketStore(r, keyring, ticket_retention_s)
@@ -69,6 +75,7 @@ class Worker:
 
     def stop(self, timeout: float = 15.0) -> None:
         """Finish the event in hand, release the leases, and go."""
+        log.info("worker %s stopping: finishing the turns in hand, leaving the rest for another worker", self.name)
         self.stopping.set()
         self.queue.wake(self.threads)
         deadline = time.monotonic() + timeout
@@ -91,7 +98,7 @@ class Worker:
                 self.stopping.wait(1.0)
 
     def _heartbeat(self) -> None:
-        while not self.stopping.wait(HEARTBEAT_S):
+        while not self.stopping.wait(self.beat):
             try:
                 self.queue.heartbeat()
                 self.desk.expire_due()
@@ -138,8 +145,11 @@ class Worker:
                 self.queue.ring(p)
 
     def _run_user(self, p: int, entries: list[Entry]) -> bool:
-        """One user's entries of a batch, in order; stop at the first that must be retried."""
+        """One user's entries of a batch, in order; stop at the first that must be retried, or when stopping
+        (the rest stay pending for whoever takes the partition next)."""
         for entry in entries:
+            if self.stopping.is_set():
+                return False
             with self._lock:
                 if p not in self._held:  # the lease lapsed: whoever holds it now goes on from here
                     return False
@@ -165,6 +175,19 @@ class Worker:
             log.error("dead-lettered %s: %s", describe(entry), exc)
             self._dead_letter(p, entry, str(exc))
             return True
+        except DeliveryFailed:  # LINE is struggling, likely not this event: retry without counting it, a while
+            if age(entry) > DELIVERY_PATIENCE_S:
+                log.error("dead-lettered %s: LINE kept failing for %d s", describe(entry), DELIVERY_PATIENCE_S)
+                self._dead_letter(p, entry, "LINE kept failing")
+                return True
+            log.warning("delivery of %s deferred: LINE kept failing", describe(entry))
+            self.queue.forgive(p, entry)
+            return False
+        except redis.RedisError as exc:  # Redis went away mid-turn: not the event's fault either
+            log.warning("%s interrupted: redis %s", describe(entry), type(exc).__name__)
+            with suppress(redis.RedisError):
+                self.queue.forgive(p, entry)
+            return False
         except Exception as exc:  # the edge: log without message text, retry later
             log.error("failed %s: %s", describe(entry), type(exc).__name__, exc_info=log.isEnabledFor(10))
             return False
@@ -175,7 +198,9 @@ class Worker:
         """Step the conversation once for this event (or find the turn already taken), then send it."""
         record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming),
                                          also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
-        if not record.resumed:  # a retry only sends what an earlier attempt decided
+        if record.resumed:
+            env = replace(env, resumed=True)
+        else:
             self.counters.add("turns")
         note = record.reply.ticket
         if note is not None:

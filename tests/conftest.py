@@ -85,6 +85,16 @@ def worker(settings: Settings, r: redis.Redis):  # noqa: ANN201
 
 
 @pytest.fixture
+def processes(redis_url: str, fake_line: FakeLineApi, settings: Settings, r: redis.Redis, tmp_path: Path):  # noqa: ANN201
+    """Real worker and web processes on the test Redis (flushed first), killed at the end of the test."""
+    from tests.processes import Processes
+
+    running = Processes(redis_url, fake_line, settings.partitions, tmp_path)
+    yield running
+    running.stop_all()
+
+
+@pytest.fixture
 def desk(settings: Settings, r: redis.Redis) -> Desk:
     """The counselors' side, as the console uses it."""
     keyring = resolve_keyring(settings)

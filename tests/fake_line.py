@@ -103,6 +103,7 @@ class FakeLineApi:
     def __init__(self, access_token: str = "test-access-token") -> None:
         self.access_token = access_token
         self.delay = 0.0
+        self.arrived = 0  # requests that reached us, counted before the delay (`requests` records them after)
         self.requests: list[Recorded] = []
         self._deliveries: list[Delivery] = []
         self._lock = threading.Lock()
@@ -175,6 +176,7 @@ class FakeLineApi:
             self._keys.clear()
             self._faults.clear()
             self.delay = 0.0
+            self.arrived = 0
 
     def fail_next(self, status: int, *, times: int = 1, path: str | None = None, retry_after: int | None = None,
                   message: str | None = None) -> None:
@@ -191,6 +193,8 @@ class FakeLineApi:
 
     # ── serving ───────────────────────────────────────────────────────────────
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.arrived += 1
         if self.delay:
             time.sleep(self.delay)
         length = int(h.headers.get("Content-Length") or 0)

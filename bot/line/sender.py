@@ -2,6 +2,8 @@
 
 Every SDK call has a timeout. Pushes carry an `X-Line-Retry-Key` derived from the event id, so a retry
 after a timeout or a crash can never deliver twice (LINE answers 409 to a key it already accepted).
+A reply has no such key; its token can be spent once, so after an attempt whose fate is unknown (a timeout,
+a 5xx, a crash before the send was recorded) LINE refusing the token means that attempt got through.
 Each request's outcome is counted for /metrics (`count`: reply, push, retry, failed, quota).
 """
 
@@ -11,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 import urllib3
 from linebot.v3.messaging import (
@@ -23,17 +26,13 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 
-from bot.envelope import Envelope, Undeliverable
+from bot.envelope import DeliveryFailed, Envelope, Undeliverable
 
 log = logging.getLogger(__name__)
 
 MAX_PER_REQUEST = 5
 REPLY_TOKEN_LIFETIME_MS = 50_000  # LINE allows about a minute; keep a margin
 RETRY_NAMESPACE = uuid.UUID("6f1c2a52-4b7e-4d43-9a51-4b61a3c0e7d2")
-
-
-class DeliveryFailed(Exception):
-    """LINE kept failing (5xx, 429, timeouts) after our retries: try the event again later."""
 
 
 def retry_key(event_id: str, part: int) -> str:
@@ -79,25 +78,43 @@ class LineSender:
             mark(part + 1)
 
     @staticmethod
-    def _token_usable(env: Envelope) -> bool:
-        age = time.time() * 1000 - env.timestamp
+    def _token_usable(env: Envelope, within_ms: float = 0) -> bool:
+        age = time.time() * 1000 - env.timestamp + within_ms
         return bool(env.reply_token) and not env.redelivery and age < REPLY_TOKEN_LIFETIME_MS
 
     def _reply(self, env: Envelope, batch: list[Message], quiet: bool) -> bool:
         """True when the reply went out; False when the token is no good and we should push instead."""
         request = ReplyMessageRequest(replyToken=env.reply_token, messages=batch, notificationDisabled=quiet)
-        for attempt in range(2):
+        unsure = env.resumed  # whether an earlier try may have spent the token
+        delay = 0.5
+        for _ in range(self.attempts):
+            wait = delay
             try:
                 self.api.reply_message(request, _request_timeout=self.timeout)
                 return True
             except ApiException as exc:
                 if exc.status == 400:
-                    # After an ambiguous first attempt, a spent token means that attempt got through.
-                    return attempt > 0
-                log.warning("reply failed (status %s); trying again", exc.status)
+                    return unsure
+                if exc.status == 429:
+                    wait = _retry_after(exc) or delay
+                elif exc.status is not None and 400 <= exc.status < 500:
+                    self._refused(exc.status, "reply")
+                else:
+                    unsure = True
+                log.warning("reply failed (status %s); trying again in %.1fs", exc.status, wait)
             except urllib3.exceptions.HTTPError:
-                log.warning("reply timed out or lost its connection; trying again")
+                unsure = True
+                log.warning("reply timed out or lost its connection; trying again in %.1fs", wait)
             self.count("retry")
+            if not self._token_usable(env, within_ms=wait * 1000):
+                break
+            self.sleep(min(wait, 30.0))
+            delay = min(delay * 2, 8.0)
+        if unsure and self._token_usable(env):
+            self.count("failed")
+            raise DeliveryFailed("reply kept failing")  # tried again later: a refused token then tells
+        if unsure:
+            log.warning("a reply may have gone out, but its token has expired: pushing so nothing is lost")
         return False
 
     def _push(self, to: str, batch: list[Message], key: str, quiet: bool) -> None:
@@ -111,8 +128,8 @@ class LineSender:
                 if exc.status == 409:
                     return  # this retry key was already accepted: the message is out
                 if exc.status == 429:
-                    if b"monthly limit" in (exc.body or b""):
-                        log.error("LINE monthly message quota reached: push refused")
+                    if "monthly limit" in _text(exc.body):
+                        log.error("LINE monthly message quota reached: push refused, event parked")
                         self.count("quota")
                         self.count("failed")
                         raise Undeliverable("monthly quota") from None
@@ -120,9 +137,7 @@ class LineSender:
                     log.warning("LINE rate limit (429); waiting %.1fs", wait)
                     self.sleep(min(wait, 30.0))
                 elif exc.status is not None and 400 <= exc.status < 500:
-                    log.error("LINE refused a push (status %s); not retried", exc.status)
-                    self.count("failed")
-                    raise Undeliverable(f"status {exc.status}") from None
+                    self._refused(exc.status, "push")
                 else:
                     log.warning("push failed (status %s); retrying with the same key", exc.status)
                     self.sleep(delay)
@@ -133,6 +148,17 @@ class LineSender:
             delay = min(delay * 2, 8.0)
         self.count("failed")
         raise DeliveryFailed("push kept failing")
+
+    def _refused(self, status: int, what: str) -> NoReturn:
+        """A 4xx other than 409/429: asking again cannot help, so the event is parked, not retried."""
+        log.error("LINE refused a %s (status %s); not retried", what, status)
+        self.count("failed")
+        raise Undeliverable(f"status {status}") from None
+
+
+def _text(body: str | bytes | None) -> str:
+    """The SDK hands over an error's body as text or bytes, depending on the call."""
+    return body.decode(errors="replace") if isinstance(body, bytes) else body or ""
 
 
 def _retry_after(exc: ApiException) -> float | None:

@@ -39,8 +39,8 @@ class Entry:
 
 
 class PartitionQueue:
-    def __init__(self, r: redis.Redis, partitions: int, consumer: str) -> None:
-        self.redis, self.partitions, self.consumer = r, partitions, consumer
+    def __init__(self, r: redis.Redis, partitions: int, consumer: str, lease_ms: int = LEASE_MS) -> None:
+        self.redis, self.partitions, self.consumer, self.lease_ms = r, partitions, consumer, lease_ms
         self._renew = r.register_script(_RENEW)
         self._release = r.register_script(_RELEASE)
 
@@ -54,13 +54,13 @@ class PartitionQueue:
 
     # ── leases ────────────────────────────────────────────────────────────────
     def acquire(self, p: int) -> bool:
-        return bool(self.redis.set(keys.lease(p), self.consumer, nx=True, px=LEASE_MS))
+        return bool(self.redis.set(keys.lease(p), self.consumer, nx=True, px=self.lease_ms))
 
     def renew(self, held: list[int]) -> list[int]:
         """Extend the leases we hold; returns the partitions we lost."""
         pipe = self.redis.pipeline(transaction=False)
         for p in held:
-            self._renew(keys=[keys.lease(p)], args=[self.consumer, LEASE_MS], client=pipe)
+            self._renew(keys=[keys.lease(p)], args=[self.consumer, self.lease_ms], client=pipe)
         return [p for p, ok in zip(held, pipe.execute(), strict=True) if not ok]
 
     def release(self, p: int) -> None:
@@ -94,6 +94,11 @@ class PartitionQueue:
 
     def attempt(self, p: int, entry: Entry) -> int:
         return int(self.redis.hincrby(keys.attempts(p), entry.id, 1))
+
+    def forgive(self, p: int, entry: Entry) -> None:
+        """Take back an attempt that failed for a reason outside the event (LINE down): only attempts that
+        may be the event's own fault lead to the dead letters."""
+        self.redis.hincrby(keys.attempts(p), entry.id, -1)
 
     def dead_letter(self, p: int, entry: Entry, reason: str) -> None:
         """Park an event that keeps failing, so it stops blocking the user's later messages."""
@@ -136,6 +141,11 @@ class PartitionQueue:
     @staticmethod
     def workers_alive(r: redis.Redis, within_s: float = 30) -> int:
         return int(r.zcount(keys.WORKERS, time.time() - within_s, "+inf"))
+
+
+def age(entry: Entry) -> float:
+    """Seconds since the entry was queued (a stream id starts with its time in ms)."""
+    return time.time() - int(entry.id.split("-")[0]) / 1000
 
 
 def describe(entry: Entry) -> str:
