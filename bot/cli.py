@@ -1,4 +1,4 @@
-"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators."""
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators, deadletters."""
 
 from __future__ import annotations
 
@@ -147,6 +147,17 @@ def cmd_flows_graph(settings: Settings, flow_id: str) -> int:
     return 0
 
 
+def cmd_deadletters(settings: Settings, action: str, ids: Sequence[str], every: bool) -> int:
+    from bot.cli_deadletters import deadletters
+
+    settings, r, embedded = _prepare(settings)
+    try:
+        return deadletters(r, settings.partitions, action, ids, every)
+    finally:
+        if embedded:
+            embedded.stop()
+
+
 def cmd_operators(settings: Settings, action: str, name: str, admin: bool) -> int:
     from bot.cli_operators import operators
 
@@ -178,6 +189,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ops.add_parser("passwd", help="set a new password").add_argument("name")
     ops.add_parser("remove", help="delete an account").add_argument("name")
     ops.add_parser("list", help="names and roles")
+    dead = sub.add_parser("deadletters", help="events parked after failing").add_subparsers(
+        dest="deadletters_command", required=True)
+    dead.add_parser("list", help="id, time, partition, user-key prefix and reason of each (never the text)")
+    for action, text in (("replay", "queue again in its user's stream"), ("drop", "forget for good")):
+        one = dead.add_parser(action, help=text)
+        one.add_argument("ids", nargs="*", metavar="ID")
+        one.add_argument("--all", dest="every", action="store_true", help="every parked event")
     args = parser.parse_args(argv)
 
     from bot.logs import pick_format, setup_logging
@@ -196,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_worker(settings)
         if args.command == "chat":
             return cmd_chat(settings, args.name)
+        if args.command == "deadletters":
+            return cmd_deadletters(settings, args.deadletters_command, getattr(args, "ids", []),
+                                   getattr(args, "every", False))
         if args.command == "operators":
             return cmd_operators(settings, args.operators_command, getattr(args, "name", ""),
                                  getattr(args, "admin", False))
