@@ -13,7 +13,7 @@ import secrets
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import suppress
 from dataclasses import replace
 
@@ -117,10 +117,16 @@ class Worker:
         with self._lock:
             if p in self._held or self._resting.get(p, 0) > time.monotonic():
                 return
-        if not self.queue.acquire(p):
+            self._held.add(p)  # claimed among our threads first: the lease lets any thread of ours in
+        acquired = False
+        try:
+            acquired = self.queue.acquire(p)
+        finally:
+            if not acquired:
+                with self._lock:
+                    self._held.discard(p)
+        if not acquired:
             return
-        with self._lock:
-            self._held.add(p)
         failed = False
         try:
             self.queue.reclaim(p)
@@ -132,8 +138,7 @@ class Worker:
                 for entry in entries:
                     by_user.setdefault(entry.user, []).append(entry)
                 groups = list(by_user.values())
-                done = [self._run_user(p, groups[0])] if len(groups) == 1 else list(
-                    self._pool.map(lambda group: self._run_user(p, group), groups))
+                done = [self._run_user(p, groups[0])] if len(groups) == 1 else self._run_users(p, groups)
                 failed = not all(done)
         finally:
             with self._lock:
@@ -143,6 +148,13 @@ class Worker:
             self.queue.release(p)
             if not failed and self.queue.has_work(p):  # arrived after our last read: don't strand it
                 self.queue.ring(p)
+
+    def _run_users(self, p: int, groups: list[list[Entry]]) -> list[bool]:
+        """Users side by side; all of them finish (even when one raises) before the partition is let go,
+        or whoever takes it next would read the same pending entries while we still work on them."""
+        futures = [self._pool.submit(self._run_user, p, group) for group in groups]
+        wait(futures)
+        return [future.result() for future in futures]
 
     def _run_user(self, p: int, entries: list[Entry]) -> bool:
         """One user's entries of a batch, in order; stop at the first that must be retried, or when stopping

@@ -21,6 +21,13 @@ GROUP = "workers"
 LEASE_MS = 20_000
 MAX_ATTEMPTS = 3
 
+# A lease we hold already counts as acquired: one we could not release (Redis went away mid-drain) must not
+# keep us out of our own partition until it lapses.
+_ACQUIRE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+"""
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
@@ -41,6 +48,7 @@ class Entry:
 class PartitionQueue:
     def __init__(self, r: redis.Redis, partitions: int, consumer: str, lease_ms: int = LEASE_MS) -> None:
         self.redis, self.partitions, self.consumer, self.lease_ms = r, partitions, consumer, lease_ms
+        self._acquire = r.register_script(_ACQUIRE)
         self._renew = r.register_script(_RENEW)
         self._release = r.register_script(_RELEASE)
 
@@ -54,7 +62,7 @@ class PartitionQueue:
 
     # ── leases ────────────────────────────────────────────────────────────────
     def acquire(self, p: int) -> bool:
-        return bool(self.redis.set(keys.lease(p), self.consumer, nx=True, px=self.lease_ms))
+        return bool(self._acquire(keys=[keys.lease(p)], args=[self.consumer, self.lease_ms]))
 
     def renew(self, held: list[int]) -> list[int]:
         """Extend the leases we hold; returns the partitions we lost."""
