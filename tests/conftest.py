@@ -122,6 +122,12 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
         terminalreporter.section("safety figures")
         for name, value in FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
+    from tests.test_webhook_fuzz import FIGURES as FUZZED
+
+    if FUZZED:
+        terminalreporter.section("webhook fuzzing")
+        for name, value in FUZZED.items():
+            terminalreporter.write_line(f"{name}: {value}")
     from tests.browser import SKIPPED
 
     if SKIPPED:
