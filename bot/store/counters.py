@@ -63,7 +63,7 @@ class Counters:
             for name, n in pending.items():
                 pipe.hincrby(KEY, name, n)
             pipe.execute()
-        except (redis.RedisError, OSError):
+        except (redis.RedisError, OSError, ValueError):  # ValueError: the client was closed under us (shutdown)
             with self._lock:
                 self._pending.update(pending)
             return False
