@@ -48,8 +48,10 @@ def r(redis_url: str) -> Iterator[redis.Redis]:
 
 @pytest.fixture
 def fake_line() -> Iterator[FakeLineApi]:
+    """Every test ends with no message LINE would have refused (a test expecting refusals clears them)."""
     with FakeLineApi() as fake:
         yield fake
+    assert not fake.refusals, f"LINE would refuse: {fake.refusals}"
 
 
 @pytest.fixture

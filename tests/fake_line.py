@@ -77,6 +77,40 @@ def _action_errors(action: Any, where: str) -> list[tuple[str, str]]:
     return errors
 
 
+FLEX_COMPONENTS = {"box", "text", "button", "separator", "image", "icon", "span", "filler"}
+
+
+def _flex_errors(node: Any, where: str) -> list[tuple[str, str]]:
+    """A flex bubble (or carousel) as LINE checks it: known components, texts not empty, actions valid."""
+    if not isinstance(node, dict):
+        return [(where, "must be an object")]
+    kind = node.get("type")
+    if kind == "carousel":
+        bubbles = node.get("contents")
+        if not isinstance(bubbles, list) or not 1 <= len(bubbles) <= 12:
+            return [(f"{where}.contents", "Size must be between 1 and 12")]
+        return [e for i, b in enumerate(bubbles) for e in _flex_errors(b, f"{where}.contents[{i}]")]
+    if kind == "bubble":
+        if len(json.dumps(node, ensure_ascii=False).encode()) > 30_000:
+            return [(where, "A bubble must be 30 KB or less")]
+        return [e for part in ("header", "hero", "body", "footer") if part in node
+                for e in _flex_errors(node[part], f"{where}.{part}")]
+    if kind not in FLEX_COMPONENTS:
+        return [(f"{where}.type", "unknown flex component")]
+    errors: list[tuple[str, str]] = []
+    if kind == "box":
+        layout_ok = node.get("layout") in ("vertical", "horizontal", "baseline")
+        if not layout_ok or not isinstance(node.get("contents"), list):
+            errors.append((where, "a box needs a layout and contents"))
+        for i, child in enumerate(node.get("contents") or []):
+            errors += _flex_errors(child, f"{where}.contents[{i}]")
+    elif kind == "text" and not str(node.get("text") or ""):
+        errors.append((f"{where}.text", "must not be empty"))
+    elif kind == "button":
+        errors += _action_errors(node.get("action"), f"{where}.action")
+    return errors
+
+
 def message_errors(messages: Any) -> list[tuple[str, str]]:
     """LINE's validation of a messages array, as (property, message) pairs."""
     if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
@@ -91,6 +125,8 @@ def message_errors(messages: Any) -> list[tuple[str, str]]:
             errors.append((f"{where}.text", "Length must be between 1 and 5000"))
         if m["type"] == "flex" and (not (1 <= len(str(m.get("altText", ""))) <= 1500) or not m.get("contents")):
             errors.append((f"{where}.altText", "altText (1-1500) and contents are required"))
+        if m["type"] == "flex":
+            errors += _flex_errors(m.get("contents"), f"{where}.contents")
         items = (m.get("quickReply") or {}).get("items", [])
         if len(items) > 13:
             errors.append((f"{where}.quickReply.items", "Size must be between 0 and 13"))
@@ -111,6 +147,7 @@ class FakeLineApi:
         self._token_chat: dict[str, str] = {}
         self._keys: dict[str, str] = {}
         self._faults: list[Fault] = []
+        self.refusals: list[list[tuple[str, str]]] = []  # every request LINE would have refused as invalid
         self._server: ThreadingHTTPServer | None = None
         self.url = ""
 
@@ -237,8 +274,8 @@ class FakeLineApi:
             return 400, {"message": "The request body could not be parsed as JSON"}, {}
         return routes[q.path](q)
 
-    @staticmethod
-    def _invalid(errors: list[tuple[str, str]]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _invalid(self, errors: list[tuple[str, str]]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        self.refusals.append(errors)
         details = [{"message": m, "property": p} for p, m in errors]
         return 400, {"message": f"The request body has {len(errors)} error(s)", "details": details}, {}
 

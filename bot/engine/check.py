@@ -18,10 +18,12 @@ from bot.handoff.windows import CHANNELS, ELIGIBILITY, Window
 from bot.safety import CONTACT_ORDER
 
 ENGINE_KEYS = (
-    "common.welcome", "common.disclaimer", "common.sorry", "common.not_understood", "common.offer_menu",
+    "common.welcome", "common.disclaimer", "common.card_alt",
+    "common.sorry", "common.not_understood", "common.offer_menu",
     "common.stale_button", "common.nothing_before", "common.language_set", "common.help",
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
     "common.button.menu", "common.button.back", "common.button.continue", "common.button.human",
+    "common.button.pick_date",
     "common.button.cancel",
     *(f"handoff.{k}" for k in ("queued_open", "queued_later", "already", "cancelled", "nothing_to_cancel",
                                "danger_noted", "counselor_joined", "counselor_says", "timeout", "ended")),
@@ -64,7 +66,8 @@ def _node_problems(flow: Flow, node: Node, calculators: set[str]) -> list[str]:
     problems = [] if need else [f"{where}: a {node.kind} node is missing something it needs"]
     if node.kind == "compute" and (node.calculator or "") not in calculators:
         problems.append(f"{where}: unknown calculator {node.calculator!r}")
-    extra = RESULT_BUTTONS if node.kind == "result" else 1  # "back" (or "menu") on a question
+    picker = node.kind == "input" and node.format == "date"
+    extra = RESULT_BUTTONS if node.kind == "result" else 1 + picker  # "back" (or "menu"); the date picker
     if len(node.options) + len(node.suggest) + extra > MAX_CHOICES:
         problems.append(f"{where}: more than {MAX_CHOICES} buttons")
     problems += [f"{where}: {p}" for s in node.sections if s.when for p in check_condition(s.when)]

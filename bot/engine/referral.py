@@ -65,12 +65,12 @@ def section(turn: Turn) -> str:
     return "\n".join(_entry(turn, w) for w in referred(turn))
 
 
-def calls(turn: Turn) -> tuple[Choice, ...]:
+def calls(turn: Turn, limit: int = MAX_CALLS) -> tuple[Choice, ...]:
     """Tap-to-call for the first windows that answer now (a closed line's button would ring out)."""
     out: list[Choice] = []
     for window in referred(turn):
         phone = _phone(turn, window)
-        if phone and DIALABLE.match(phone) and is_open(window, turn.at) and len(out) < MAX_CALLS:
+        if phone and DIALABLE.match(phone) and is_open(window, turn.at) and len(out) < limit:
             label = turn.fill("windows.call", {"phone": phone})
             out.append(Choice(label, "", uri="tel:" + phone.replace("-", "")))
     return tuple(out)

@@ -14,6 +14,9 @@ class Choice:
     data: str
     text: str = ""  # what appears in the chat as the user's message when tapped
     uri: str = ""  # open this instead (tel: to call a number)
+    picker: str = ""  # "date": a date picker whose choice comes back with the postback (typed dates still work)
+    earliest: str = ""  # the picker's bounds, YYYY-MM-DD
+    latest: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,18 @@ class Card:
     title: str
     sections: tuple[tuple[str, str], ...]
     footer: str = ""
+    links: tuple[Choice, ...] = ()  # tap-to-call or web links of the windows it recommends
+    alt: str = ""  # a neutral line where the card cannot be shown (notifications, the chat list)
     kind: str = "card"
+
+    def as_text(self) -> str:
+        """The card as plain text, for transports without cards (the terminal)."""
+        lines = [f"【{self.title}】"]
+        for heading, body in self.sections:
+            lines.append(f"\n■ {heading}\n{body}" if heading else f"\n{body}")
+        if self.footer:
+            lines.append(f"\n※ {self.footer}")
+        return "\n".join(lines)
 
 
 Message = Text | Card
@@ -72,7 +86,8 @@ class Reply:
         for m in data.get("messages", []):
             if m["kind"] == "card":
                 sections = tuple((h, b) for h, b in m["sections"])
-                messages.append(Card(m["title"], sections, m.get("footer", "")))
+                links = tuple(Choice(**c) for c in m.get("links", ()))
+                messages.append(Card(m["title"], sections, m.get("footer", ""), links, m.get("alt", "")))
             else:
                 messages.append(Text(m["text"]))
         choices = tuple(Choice(**c) for c in data.get("choices", []))

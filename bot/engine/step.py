@@ -116,7 +116,7 @@ class Engine:
             return self._run_command(command, s, turn)
         node = self.node_of(s)
         if inc.kind == "postback":
-            return self._tap(s, node, inc.text, turn)
+            return self._tap(s, node, inc, turn)
         option = match_option(inc.text, self._option_words(node))
         if node.kind == "input":  # an input may also offer options, e.g. "I don't know"
             return self._choose(s, node, option, turn) if option else self._answer(s, node, inc.text, turn)
@@ -176,13 +176,19 @@ class Engine:
         """Show where the person is, unless a counselor has the chat (then the bot adds nothing more)."""
         return turn.reply() if s.handoff else turn.prompt(self.node_of(s))
 
-    def _tap(self, s: Session, node: Node, data: str, turn: Turn) -> Reply:
-        """A tapped button: `opt:<flow>.<node>.<option>`. An old button re-asks the current question."""
-        flow_id, _, rest = data.removeprefix("opt:").partition(".")
+    def _tap(self, s: Session, node: Node, inc: Incoming, turn: Turn) -> Reply:
+        """A tapped button: `opt:<flow>.<node>.<option>`, or a date picked for `date:<flow>.<node>`.
+
+        An old button (the conversation has moved on) re-asks the current question kindly.
+        """
+        kind, _, place = inc.text.partition(":")
+        flow_id, _, rest = place.partition(".")
         node_name, _, option = rest.partition(".")
-        if not data.startswith("opt:") or (flow_id, node_name) != (s.flow, s.state):
+        if kind not in ("opt", "date") or (flow_id, node_name) != (s.flow, s.state):
             turn.say("common.stale_button")
             return turn.prompt(self.node_of(s))
+        if kind == "date":
+            return self._answer(s, node, inc.params.get("date", ""), turn)
         if option not in {o.id for o in node.options}:
             return self._miss(s, turn, "common.not_understood")
         return self._choose(s, node, option, turn)
