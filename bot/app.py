@@ -16,6 +16,7 @@ from bot.keyring import resolve_keyring
 from bot.line.webhook import MAX_BODY, webhook
 from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
+from bot.simulator import init_simulator, simulator
 from bot.store.connection import open_redis
 from bot.store.inbox import Inbox
 from bot.store.queue import PartitionQueue
@@ -45,9 +46,14 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
     desk = Desk(TicketStore(r, keyring, settings.ticket_retention_days * 86400), inbox)
     app.extensions["kakehashi.desk"] = desk
     init_console(app, settings, r, keyring, desk)
-    CSRFProtect(app).exempt(webhook)  # every form POST needs a token; LINE's webhook has its signature instead
+    csrf = CSRFProtect(app)  # every form POST needs a token; LINE's webhook has its signature instead
+    csrf.exempt(webhook)
     app.register_blueprint(webhook)
     app.register_blueprint(console, url_prefix="/console")
+    if settings.simulator:  # on without LINE credentials (or with KAKEHASHI_SIMULATOR=1): a chat to try
+        init_simulator(app, r, inbox, keyring)
+        csrf.exempt(simulator)  # JSON-only calls, which a cross-site form cannot make
+        app.register_blueprint(simulator, url_prefix="/simulator")
 
     @app.get("/healthz")
     def healthz() -> Response:

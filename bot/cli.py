@@ -58,6 +58,8 @@ def cmd_serve(settings: Settings) -> int:
     print(f"  Counselors' console: http://127.0.0.1:{settings.port}/console/   "
           "(accounts: .venv/bin/kakehashi operators add NAME)")
     print("  Stop with Ctrl-C.")
+    if settings.simulator:
+        print(f"Try it in your browser, as if on LINE: http://127.0.0.1:{settings.port}/simulator/")
     sys.stdout.flush()
     done = _wait_for_signal()
     while not done.wait(0.5):

@@ -31,6 +31,7 @@ from bot.store.sessions import SessionStore
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
 USER_CONCURRENCY = 32  # turns in flight per process: most of a turn is waiting on LINE
+WAITING_S = 1.0  # a person whose message has waited this long sees the loading animation while we answer
 
 
 class Worker:
@@ -152,6 +153,10 @@ class Worker:
             return True
         try:
             env = Envelope.from_json(self.keyring.open(entry.payload))
+            if env.kind == "unsend" and env.text:
+                self.tickets.forget_message(entry.user, env.text)
+            if env.kind in ("text", "postback") and time.time() - env.timestamp / 1000 > WAITING_S:
+                self.transport.working(env)
             record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming),
                                              also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
             note = record.reply.ticket

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -89,3 +90,13 @@ def test_a_date_typed_or_picked_through_line(chat) -> None:  # noqa: ANN001
     assert "2027-01-10まで" in card.text
     stale = chat.send(ev.postback(chat.user, picker["data"], {"date": "2024-01-10"}))
     assert "そのボタンは前の質問のものです" in stale.text
+
+
+def test_a_person_kept_waiting_sees_the_loading_animation(chat) -> None:  # noqa: ANN001
+    chat.say("ヘルプ")
+    assert not [q for q in chat.fake.requests if q.path == "/v2/bot/chat/loading/start"]  # answered at once
+    late = ev.text(chat.user, "メニュー", timestamp=int(time.time() * 1000) - 3000)  # waited 3 s in a backlog
+    chat.send(late)
+    [loading] = [q for q in chat.fake.requests if q.path == "/v2/bot/chat/loading/start"]
+    assert loading.body == {"chatId": chat.user, "loadingSeconds": 5} and loading.status == 202
+    assert loading.at <= chat.fake.requests[-1].at  # before the answer

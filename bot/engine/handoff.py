@@ -60,9 +60,10 @@ def during(engine: Engine, s: Session, inc: Incoming, turn: Turn, danger: tuple[
         turn.say("handoff.danger_noted")
         reply = replace(reply, messages=tuple(turn.messages))
         note = TicketNote(s.ticket, "relay", said + (("bot", _staff(engine, "danger_shown")),), danger=True,
-                          at=turn.at.timestamp())
+                          at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
         return replace(reply, ticket=note)
-    return Reply(silent=True, ticket=TicketNote(s.ticket, "relay", said, at=turn.at.timestamp()))
+    note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
+    return Reply(silent=True, ticket=note)
 
 
 def ended_by_person(s: Session, reply: Reply, why: str) -> Reply:

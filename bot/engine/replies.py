@@ -63,6 +63,7 @@ class TicketNote:
     summary: dict[str, Any] | None = None
     danger: bool = False  # raise the ticket's priority: danger was seen
     at: float = 0.0  # when the person wrote: the ticket's creation, the transcript lines' time
+    message_id: str = ""  # LINE's id of the person's message, so an unsend can remove it from the transcript
     expires: float = 0.0
 
 

@@ -20,6 +20,7 @@ from linebot.v3.messaging import (
     MessagingApi,
     PushMessageRequest,
     ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
 )
 
 from bot.envelope import Envelope, Undeliverable
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_PER_REQUEST = 5
 REPLY_TOKEN_LIFETIME_MS = 50_000  # LINE allows about a minute; keep a margin
 RETRY_NAMESPACE = uuid.UUID("6f1c2a52-4b7e-4d43-9a51-4b61a3c0e7d2")
+LOADING_S = 5  # LINE shows it for a multiple of 5 seconds, or until our message arrives
 
 
 class DeliveryFailed(Exception):
@@ -72,6 +74,14 @@ class LineSender:
             if not (part == 0 and self._token_usable(env) and self._reply(env, batch, quiet)):
                 self._push(env.chat_id, batch, retry_key(env.event_id, part), quiet)
             mark(part + 1)
+
+    def show_loading(self, chat_id: str, seconds: int = LOADING_S) -> None:
+        """Best effort "…" in a one-to-one chat while the answer is on its way; never worth a retry."""
+        try:
+            self.api.show_loading_animation(ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=seconds),
+                                            _request_timeout=self.timeout)
+        except (ApiException, urllib3.exceptions.HTTPError) as exc:
+            log.info("loading animation not shown (%s)", type(exc).__name__)
 
     @staticmethod
     def _token_usable(env: Envelope) -> bool:
