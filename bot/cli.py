@@ -108,6 +108,7 @@ def cmd_chat(settings: Settings, name: str) -> int:
 def cmd_flows_check(settings: Settings) -> int:
     import yaml
 
+    from bot.cli_richmenu import richmenu_problems
     from bot.engine.check import check
     from bot.engine.facts import load_facts
     from bot.engine.flows import FlowError, load_flows
@@ -116,12 +117,13 @@ def cmd_flows_check(settings: Settings) -> int:
     from bot.legal.registry import CALCULATORS
 
     try:
-        flows = load_flows(settings.flows_dir)
-        problems = check(flows, Texts.load(settings.locales_dir), load_facts(settings.flows_dir / "facts.yaml"),
+        flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
+        problems = check(flows, texts, load_facts(settings.flows_dir / "facts.yaml"),
                          CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
     except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
         print(f"cannot read the content files: {exc}")
         return 1
+    problems += richmenu_problems(settings, texts)
     for line in problems:
         print(line)
     print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))
