@@ -27,6 +27,7 @@ from bot.line.richmenu import (
 )
 from bot.line.richmenu_image import NoFont, draw, find_font
 from bot.settings import Settings
+from tests.fake_line_richmenu import picture_size
 from tests.test_flows_check import copy_content, run_check
 
 SPEC = load_richmenu(Settings())
@@ -46,6 +47,7 @@ def test_the_shipped_picture_is_the_menus_size_small_enough_and_drawn_for_this_l
     data = image_bytes(SPEC)
     assert len(data) <= MAX_IMAGE_BYTES
     assert image_info(data) == ("image/png", SPEC.width, SPEC.height, layout(SPEC))
+    assert picture_size(data) == ("image/png", SPEC.width, SPEC.height)  # as the fake LINE reads it, too
 
 
 def test_the_name_on_line_follows_the_definition_and_the_picture(tmp_path: Path) -> None:
@@ -117,6 +119,7 @@ def test_the_generator_draws_the_current_layout() -> None:
     data = draw(SPEC, font)
     assert len(data) <= MAX_IMAGE_BYTES
     assert image_info(data) == ("image/png", 2500, 843, layout(SPEC))
+    assert picture_size(data) == ("image/png", 2500, 843)
     with Image.open(io.BytesIO(data)) as picture:  # the emergency tile's badge is red, the others are not
         rgb = picture.convert("RGB")
         tiles = [rgb.getpixel((a.x + a.width // 2 + 100, int(a.height * 0.36))) for a in SPEC.areas]
