@@ -1,4 +1,4 @@
-"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators."""
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators, richmenu deploy."""
 
 from __future__ import annotations
 
@@ -173,6 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ops.add_parser("passwd", help="set a new password").add_argument("name")
     ops.add_parser("remove", help="delete an account").add_argument("name")
     ops.add_parser("list", help="names and roles")
+    rich = sub.add_parser("richmenu", help="LINE's rich menu").add_subparsers(dest="richmenu_command", required=True)
+    deploy = rich.add_parser("deploy", help="create, upload and set as default the menu in flows/richmenu.yaml")
+    deploy.add_argument("--file", type=Path, help="the menu file (default: the repo's flows/richmenu.yaml)")
     args = parser.parse_args(argv)
 
     from bot.logs import setup_logging
@@ -193,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "operators":
             return cmd_operators(settings, args.operators_command, getattr(args, "name", ""),
                                  getattr(args, "admin", False))
+        if args.command == "richmenu":
+            from bot.cli_richmenu import deploy_command
+
+            return deploy_command(settings, args.file)
         if args.flows_command == "check":
             return cmd_flows_check(settings.with_(flows_dir=args.flows_dir or settings.flows_dir,
                                                   locales_dir=args.locales_dir or settings.locales_dir))
