@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ops.add_parser("remove", help="delete an account").add_argument("name")
     ops.add_parser("list", help="names and roles")
     rich = sub.add_parser("richmenu", help="LINE's rich menu").add_subparsers(dest="richmenu_command", required=True)
-    deploy = rich.add_parser("deploy", help="create, upload and set as default the menu in flows/richmenu.yaml")
+    deploy = rich.add_parser("deploy", help="make flows/richmenu.yaml the channel's default rich menu")
     deploy.add_argument("--file", type=Path, help="the menu file (default: the repo's flows/richmenu.yaml)")
     args = parser.parse_args(argv)
 
