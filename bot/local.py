@@ -46,7 +46,7 @@ class LocalTransport:
     def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
         if done:
             return
-        line = [m.to_dict() for m in render(reply)]  # raises RenderError as the LINE transport would
+        line = render(reply)  # raises RenderError as the LINE transport would
         self._put(env, {"reply": reply.to_dict(), "line": line})
         mark(1)
 
