@@ -57,3 +57,23 @@ def test_bad_calls_are_refused_clearly(sim) -> None:  # noqa: ANN001
 
 def test_the_simulator_is_off_with_line_credentials(client) -> None:  # noqa: ANN001
     assert client.get("/simulator/").status_code == 404
+
+
+def test_a_long_poll_answers_in_time_however_long_it_waits(settings, redis_url) -> None:  # noqa: ANN001
+    """wait=0 returns at once (BLPOP 0 would block forever); a wait beyond the Redis client's socket timeout
+    ends empty when nothing came, not in a client error."""
+    import time
+
+    import redis
+
+    impatient = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=1.5)
+    client = create_app(settings.with_(simulator=True), impatient).test_client()
+    client.get("/simulator/")
+    started = time.monotonic()
+    assert client.get("/simulator/api/messages?wait=0").get_json() == {"entries": []}
+    assert client.get("/simulator/api/messages").get_json() == {"entries": []}
+    assert time.monotonic() - started < 1
+    waited = client.get("/simulator/api/messages?wait=2.5")
+    assert waited.status_code == 200 and waited.get_json() == {"entries": []}
+    assert 2.4 < time.monotonic() - started < 4
+    impatient.close()
