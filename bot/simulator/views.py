@@ -13,6 +13,7 @@ from typing import Any
 import redis
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
 
+from bot.console.web import HEADERS
 from bot.keyring import Keyring
 from bot.local import LocalChat
 from bot.store.inbox import Inbox
@@ -42,6 +43,14 @@ def _person() -> str:
 
 def _with_cookie(response: Response, person: str) -> Response:
     response.set_cookie(COOKIE, person, httponly=True, samesite="Strict", max_age=7 * 86400)
+    return response
+
+
+@simulator.after_request
+def protect(response: Response) -> Response:
+    """The console's headers: scripts and styles only from our own files, no framing, nothing cached."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
 
 
