@@ -1,6 +1,6 @@
 """The simulator in a real browser (headless Chromium): a newcomer is greeted, taps chips to a result card,
-picks a date, types (not while an IME composes), sends a sticker, switches to English, starts over, and sees
-LINE's loading dots — every event through the same stream, worker and engine as LINE's."""
+picks a date, types (not while an IME composes), sends a sticker, switches to English, starts over, taps the
+rich menu, and sees LINE's loading dots — every event through the same stream, worker and engine as LINE's."""
 
 from __future__ import annotations
 
@@ -138,6 +138,29 @@ def test_typing_a_sticker_english_and_a_new_user(page, live_app, worker) -> None
     bot_said(page, GREETING)
     assert mine(page) == [] and page.locator(f".bubble.bot >> text={GREETING}").count() == 1
     assert page.inner_text("#sim-lang") == "English"
+
+
+def test_the_rich_menu_asks_for_a_person(page, live_app, worker, desk) -> None:  # noqa: ANN001, F811
+    page.set_viewport_size({"width": 480, "height": 900})
+    greeted(page, live_app)
+    menu, toggle = page.locator("#sim-richmenu"), page.locator("#sim-richmenu-toggle")
+    assert menu.is_visible() and toggle.inner_text().startswith("メニュー・相談先")  # `selected`: open at first
+    assert page.eval_on_selector("#sim-richmenu img", "i => i.complete && i.naturalWidth") == 2500
+    areas = page.locator("#sim-richmenu [data-command]")
+    assert [areas.nth(i).get_attribute("data-command") for i in range(areas.count())] == \
+        ["menu", "windows", "human", "emergency", "close"]
+    toggle.click()
+    assert not menu.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert menu.is_visible()
+    page.mouse.move(0, 0)  # no area under the pointer, for the picture
+    screenshot(page, "simulator-richmenu")
+
+    page.get_by_role("button", name="人と話したい", exact=True).click()  # the area, by its label
+    page.locator("#sim-messages .bubble.bot").nth(3).wait_for()  # after the greeting's three
+    assert mine(page) == ["人と話したい"]  # the area's displayText, as LINE shows it
+    assert "相談員" in page.locator("#sim-messages .bubble.bot").last.inner_text()
+    assert len(desk.tickets.waiting()) == 1  # the postback reached the engine: a request for a counselor
 
 
 def test_the_loading_dots(page, live_app, settings, r) -> None:  # noqa: ANN001, F811

@@ -118,7 +118,6 @@ function receive(entry) {
   hideLoading();
   for (const message of entry.line ?? []) add({ who: "bot", line: message });
   showChips(entry.line?.[entry.line.length - 1]);
-  toBottom();  // the chips took room from the chat
 }
 
 async function poll() {
@@ -192,5 +191,6 @@ if (kept?.items?.length) {
 } else {
   newUser();  // like adding the bot as a friend: the greeting comes
 }
+new ResizeObserver(toBottom).observe(scroller);  // chips or the rich menu took room: keep the latest in view
 poll();
 loadRichMenu(api, act);
