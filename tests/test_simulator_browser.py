@@ -17,7 +17,7 @@ from bot.envelope import Envelope
 from bot.keyring import resolve_keyring
 from bot.local import LocalTransport
 from bot.simulator.views import COOKIE
-from tests.browser import browser, live_app, page, screenshot  # noqa: F401 - fixtures
+from tests.browser import screenshot
 
 GREETING = "友だち追加ありがとうございます"
 
@@ -28,29 +28,29 @@ def app(settings, r):  # noqa: ANN001, ANN201
     return create_app(settings.with_(simulator=True), r)
 
 
-def bot_said(page: Any, text: str) -> None:  # noqa: F811
+def bot_said(page: Any, text: str) -> None:
     page.wait_for_selector(f"#sim-messages .bubble.bot >> text={text}")
 
 
-def tap(page: Any, label: str) -> None:  # noqa: F811
+def tap(page: Any, label: str) -> None:
     page.locator("#sim-quick").get_by_role("button", name=label, exact=True).click()
 
 
-def chips(page: Any) -> list[str]:  # noqa: F811
+def chips(page: Any) -> list[str]:
     return [c.strip() for c in page.locator("#sim-quick .chip").all_inner_texts()]
 
 
-def mine(page: Any) -> list[str]:  # noqa: F811
+def mine(page: Any) -> list[str]:
     return [t.strip() for t in page.locator("#sim-messages .bubble.me").all_inner_texts()]
 
 
-def greeted(page: Any, base: str) -> None:  # noqa: F811
+def greeted(page: Any, base: str) -> None:
     page.goto(f"{base}/simulator/")
     bot_said(page, GREETING)  # nobody pressed anything: opening the page is adding the bot as a friend
     page.wait_for_selector("#sim-quick .chip")
 
 
-def test_a_newcomer_taps_through_to_a_result_card(page, live_app, worker) -> None:  # noqa: ANN001, F811
+def test_a_newcomer_taps_through_to_a_result_card(page, live_app, worker) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": 480, "height": 900})
     greeted(page, live_app)
     assert page.locator("#sim-messages .bubble.bot").count() == 3
@@ -81,7 +81,7 @@ def test_a_newcomer_taps_through_to_a_result_card(page, live_app, worker) -> Non
     assert mine(page) == taps and page.locator(f".bubble.bot >> text={GREETING}").count() == 1
 
 
-def test_a_date_is_picked_in_the_consolation_flow(page, live_app, worker) -> None:  # noqa: ANN001, F811
+def test_a_date_is_picked_in_the_consolation_flow(page, live_app, worker) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": 480, "height": 1400})
     greeted(page, live_app)
     page.fill("#sim-input", "慰謝料")
@@ -113,7 +113,7 @@ def test_a_date_is_picked_in_the_consolation_flow(page, live_app, worker) -> Non
     screenshot(page, "simulator-consolation-card")
 
 
-def test_typing_a_sticker_english_and_a_new_user(page, live_app, worker) -> None:  # noqa: ANN001, F811
+def test_typing_a_sticker_english_and_a_new_user(page, live_app, worker) -> None:  # noqa: ANN001
     greeted(page, live_app)
     page.fill("#sim-input", "ヘルプ")
     composing = "new KeyboardEvent('keydown', {key: 'Enter', isComposing: true, bubbles: true})"
@@ -140,7 +140,7 @@ def test_typing_a_sticker_english_and_a_new_user(page, live_app, worker) -> None
     assert page.inner_text("#sim-lang") == "English"
 
 
-def test_the_rich_menu_asks_for_a_person(page, live_app, worker, desk) -> None:  # noqa: ANN001, F811
+def test_the_rich_menu_asks_for_a_person(page, live_app, worker, desk) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": 480, "height": 900})
     greeted(page, live_app)
     menu, toggle = page.locator("#sim-richmenu"), page.locator("#sim-richmenu-toggle")
@@ -163,7 +163,7 @@ def test_the_rich_menu_asks_for_a_person(page, live_app, worker, desk) -> None: 
     assert len(desk.tickets.waiting()) == 1  # the postback reached the engine: a request for a counselor
 
 
-def test_the_loading_dots(page, live_app, settings, r) -> None:  # noqa: ANN001, F811
+def test_the_loading_dots(page, live_app, settings, r) -> None:  # noqa: ANN001
     """No worker here: nothing answers until the test plays the bot through the worker's own transport."""
     page.goto(f"{live_app}/simulator/")
     loading = page.locator("#sim-loading")
