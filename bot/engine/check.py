@@ -42,7 +42,7 @@ ENGINE_KEYS = (
                                 "erase_nothing_pending", "staying_safe", "quiet_on", "quiet_off")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
 )
-MAX_LABEL, MAX_CHOICES = 20, 13
+MAX_LABEL, MAX_CHOICES, MAX_POSTBACK_BYTES = 20, 13, 300
 RESULT_BUTTONS = 5  # besides its options, a result offers up to 2 calls, "menu", "human" and "close"
 
 
@@ -114,6 +114,9 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
             for key in _keys(node):
                 problems += _text_problems(texts, key, facts, settable, f"{flow.id}/{node.name}")
             for option in node.options:
+                if len(f"opt:{flow.id}.{node.name}.{option.id}".encode()) > MAX_POSTBACK_BYTES:
+                    problems.append(f"{flow.id}/{node.name}: option {option.id!r} makes postback data over "
+                                    f"{MAX_POSTBACK_BYTES} bytes")
                 for lang in LANGUAGES:
                     if texts.has(lang, option.label) and len(texts.raw(lang, option.label)) > MAX_LABEL:
                         problems.append(f"{flow.id}/{node.name}: {lang} label {option.label!r} is over "
