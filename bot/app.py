@@ -17,6 +17,7 @@ from bot.line.webhook import MAX_BODY, webhook
 from bot.logs import pick_format, setup_logging
 from bot.metrics import init_metrics
 from bot.settings import Settings, load_settings
+from bot.simulator import init_simulator, simulator
 from bot.store.connection import open_redis
 from bot.store.counters import Counters
 from bot.store.inbox import Inbox
@@ -51,9 +52,14 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
     app.extensions["kakehashi.counters"] = counters
     init_metrics(app, r, settings.partitions, counters, tickets)
     init_console(app, settings, r, keyring, desk)
-    CSRFProtect(app).exempt(webhook)  # every form POST needs a token; LINE's webhook has its signature instead
+    csrf = CSRFProtect(app)  # every form POST needs a token; LINE's webhook has its signature instead
+    csrf.exempt(webhook)
     app.register_blueprint(webhook)
     app.register_blueprint(console, url_prefix="/console")
+    if settings.simulator:  # on without LINE credentials (or with KAKEHASHI_SIMULATOR=1): a chat to try
+        init_simulator(app, r, inbox, keyring)
+        csrf.exempt(simulator)  # JSON-only calls, which a cross-site form cannot make
+        app.register_blueprint(simulator, url_prefix="/simulator")
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -13,7 +13,6 @@ import redis
 
 from bot.engine.replies import Card, Reply, Text
 from bot.keyring import resolve_keyring
-from bot.line.render import card_text
 from bot.local import LocalChat
 from bot.settings import Settings
 from bot.store.inbox import Inbox
@@ -23,7 +22,7 @@ from bot.store.sessions import SessionStore
 def show(reply: Reply) -> None:
     for message in reply.messages:
         print()
-        print(message.text if isinstance(message, Text) else card_text(message) if isinstance(message, Card) else "")
+        print(message.text if isinstance(message, Text) else message.as_text() if isinstance(message, Card) else "")
     if reply.choices:
         print()
         print("  " + "  ".join(f"[{i}] {c.label}" + (f" ({c.uri})" if c.uri else "")

@@ -1,8 +1,9 @@
 """Local conversations (the terminal chat, the web simulator): the same stream, worker and engine as LINE.
 
-A local chat id starts with `local:`. Its events enter the person's stream like LINE's; the worker renders
-nothing for LINE but drops each reply, sealed, into the person's outbox, which the local client reads. So
-what works here (ordering, handoff, a counselor's message arriving later) works on LINE.
+A local chat id starts with `local:`. Its events enter the person's stream like LINE's; the worker drops
+each reply, sealed, into the person's outbox — both as the engine said it (for the terminal) and as the
+LINE messages it would send (for the simulator, which draws them like LINE does). So what works here
+(ordering, handoff, a counselor's message arriving later, a card LINE would refuse) works on LINE.
 """
 
 from __future__ import annotations
@@ -18,14 +19,19 @@ import redis
 from bot.engine.replies import Reply
 from bot.envelope import Envelope, Undeliverable
 from bot.keyring import Keyring
+from bot.line.render import render
+from bot.line.sender import LOADING_S
 from bot.store.inbox import Inbox
 
 PREFIX = "local:"
 OUTBOX_TTL = 24 * 3600
+BLOCK_S = 1.0  # one BLPOP at most this long, well under the client's socket timeout
 
 
 class Transport(Protocol):
     def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None: ...
+
+    def working(self, env: Envelope) -> None: ...
 
 
 def outbox_key(user: str) -> str:
@@ -41,12 +47,19 @@ class LocalTransport:
     def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
         if done:
             return
+        line = render(reply)  # raises RenderError as the LINE transport would
+        self._put(env, {"reply": reply.to_dict(), "line": line})
+        mark(1)
+
+    def working(self, env: Envelope) -> None:
+        self._put(env, {"loading": LOADING_S})
+
+    def _put(self, env: Envelope, entry: dict[str, Any]) -> None:
         key = outbox_key(self.keyring.user_key(env.chat_id))
         pipe = self.redis.pipeline(transaction=True)
-        pipe.rpush(key, self.keyring.seal(json.dumps(reply.to_dict(), ensure_ascii=False)))
+        pipe.rpush(key, self.keyring.seal(json.dumps(entry, ensure_ascii=False)))
         pipe.expire(key, OUTBOX_TTL)
         pipe.execute()
-        mark(1)
 
 
 class Router:
@@ -55,13 +68,18 @@ class Router:
     def __init__(self, line: Transport | None, local: Transport) -> None:
         self.line, self.local = line, local
 
-    def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
+    def _for(self, env: Envelope) -> Transport:
         if env.chat_id.startswith(PREFIX):
-            self.local.send(env, reply, done, mark)
-        elif self.line is None:
+            return self.local
+        if self.line is None:
             raise Undeliverable("a LINE event but no LINE_CHANNEL_ACCESS_TOKEN")
-        else:
-            self.line.send(env, reply, done, mark)
+        return self.line
+
+    def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
+        self._for(env).send(env, reply, done, mark)
+
+    def working(self, env: Envelope) -> None:
+        self._for(env).working(env)
 
 
 class LocalChat:
@@ -76,7 +94,29 @@ class LocalChat:
         self.inbox.enqueue(self.user, Envelope(event_id=uuid.uuid4().hex, chat_id=self.chat_id, kind=kind,
                                                text=text, params=params or {}, timestamp=int(time.time() * 1000)))
 
+    def entries(self, wait: float) -> list[dict[str, Any]]:
+        """Whatever arrived: waits up to `wait` seconds for the first entry, then takes all that are there.
+
+        BLPOP blocks in short slices: with timeout 0 it would block forever, and one longer than the client's
+        socket timeout (5 s) ends in an error while Redis may still pop an entry for the abandoned call.
+        """
+        key = outbox_key(self.user)
+        deadline = time.monotonic() + wait
+        items = cast(list[str] | None, self.redis.lpop(key, 100)) or []
+        while not items and (left := deadline - time.monotonic()) > 0:
+            first = cast(Any, self.redis.blpop([key], timeout=max(min(left, BLOCK_S), 0.01)))
+            if first:
+                items = [first[1], *(cast(list[str] | None, self.redis.lpop(key, 100)) or [])]
+        return [json.loads(self.keyring.open(item)) for item in items]
+
     def receive(self, timeout: float) -> Reply | None:
-        """The next reply, waiting up to `timeout` seconds."""
-        got = cast(Any, self.redis.blpop([outbox_key(self.user)], timeout=timeout))
-        return Reply.from_dict(json.loads(self.keyring.open(got[1]))) if got else None
+        """The next reply (the terminal has no loading animation to show), waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            got = cast(Any, self.redis.blpop([outbox_key(self.user)], timeout=max(left, 0.01)))
+            if not got:
+                return None
+            entry = json.loads(self.keyring.open(got[1]))
+            if "reply" in entry:
+                return Reply.from_dict(entry["reply"])
+        return None

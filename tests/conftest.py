@@ -18,9 +18,11 @@ from bot.keyring import resolve_keyring
 from bot.runtime import build_worker
 from bot.settings import Settings
 from bot.store.connection import open_redis
+from bot.store.counters import flush_all
 from bot.store.embedded import EmbeddedRedis
 from bot.store.inbox import Inbox
 from tests import line_events as ev
+from tests.browser import browser, live_app, page  # noqa: F401 - defined once: a second browser would clash
 from tests.fake_line import FakeLineApi
 from tests.harness import Chat
 
@@ -41,6 +43,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def r(redis_url: str) -> Iterator[redis.Redis]:
     client = open_redis(redis_url)
+    flush_all()  # counts an earlier test's processes made a moment ago land before the flush, not after
     client.flushall()
     yield client
     client.close()
@@ -48,8 +51,10 @@ def r(redis_url: str) -> Iterator[redis.Redis]:
 
 @pytest.fixture
 def fake_line() -> Iterator[FakeLineApi]:
+    """Every test ends with no message LINE would have refused (a test expecting refusals clears them)."""
     with FakeLineApi() as fake:
         yield fake
+    assert not fake.refusals, f"LINE would refuse: {fake.refusals}"
 
 
 @pytest.fixture
@@ -58,6 +63,7 @@ def settings(redis_url: str, fake_line: FakeLineApi, tmp_path: Path) -> Settings
         line_channel_secret=SECRET,
         line_channel_access_token=fake_line.access_token,
         line_api_base_url=fake_line.url,
+        line_data_api_base_url=fake_line.data_url,
         line_timeout=2.0,
         redis_url=redis_url,
         data_dir=tmp_path,

@@ -1,4 +1,5 @@
-"""A fake LINE Messaging API on 127.0.0.1: records every request and enforces LINE's limits.
+"""A fake LINE Messaging API (and data API, for rich-menu pictures) on 127.0.0.1: records every request and
+enforces LINE's limits.
 
 The real line-bot-sdk talks to it over HTTP (LINE_API_BASE_URL), so tests exercise the real client code:
 timeouts, headers, retry keys, error statuses. It can be told to fail (400, 429, 500) or to answer slowly.
@@ -6,6 +7,7 @@ timeouts, headers, retry keys, error statuses. It can be told to fail (400, 429,
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import threading
@@ -15,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fake_line_richmenu import RichMenus
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 MESSAGE_TYPES = {"text", "sticker", "image", "video", "audio", "location", "imagemap", "template", "flex"}
@@ -29,6 +33,7 @@ class Recorded:
     body: Any
     status: int = 0
     at: float = field(default_factory=time.time)
+    data_api: bool = False  # sent to LINE_DATA_API_BASE_URL (pictures), not LINE_API_BASE_URL
 
 
 @dataclass
@@ -77,6 +82,40 @@ def _action_errors(action: Any, where: str) -> list[tuple[str, str]]:
     return errors
 
 
+FLEX_COMPONENTS = {"box", "text", "button", "separator", "image", "icon", "span", "filler"}
+
+
+def _flex_errors(node: Any, where: str) -> list[tuple[str, str]]:
+    """A flex bubble (or carousel) as LINE checks it: known components, texts not empty, actions valid."""
+    if not isinstance(node, dict):
+        return [(where, "must be an object")]
+    kind = node.get("type")
+    if kind == "carousel":
+        bubbles = node.get("contents")
+        if not isinstance(bubbles, list) or not 1 <= len(bubbles) <= 12:
+            return [(f"{where}.contents", "Size must be between 1 and 12")]
+        return [e for i, b in enumerate(bubbles) for e in _flex_errors(b, f"{where}.contents[{i}]")]
+    if kind == "bubble":
+        if len(json.dumps(node, ensure_ascii=False).encode()) > 30_000:
+            return [(where, "A bubble must be 30 KB or less")]
+        return [e for part in ("header", "hero", "body", "footer") if part in node
+                for e in _flex_errors(node[part], f"{where}.{part}")]
+    if kind not in FLEX_COMPONENTS:
+        return [(f"{where}.type", "unknown flex component")]
+    errors: list[tuple[str, str]] = []
+    if kind == "box":
+        layout_ok = node.get("layout") in ("vertical", "horizontal", "baseline")
+        if not layout_ok or not isinstance(node.get("contents"), list):
+            errors.append((where, "a box needs a layout and contents"))
+        for i, child in enumerate(node.get("contents") or []):
+            errors += _flex_errors(child, f"{where}.contents[{i}]")
+    elif kind == "text" and not str(node.get("text") or ""):
+        errors.append((f"{where}.text", "must not be empty"))
+    elif kind == "button":
+        errors += _action_errors(node.get("action"), f"{where}.action")
+    return errors
+
+
 def message_errors(messages: Any) -> list[tuple[str, str]]:
     """LINE's validation of a messages array, as (property, message) pairs."""
     if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
@@ -91,6 +130,8 @@ def message_errors(messages: Any) -> list[tuple[str, str]]:
             errors.append((f"{where}.text", "Length must be between 1 and 5000"))
         if m["type"] == "flex" and (not (1 <= len(str(m.get("altText", ""))) <= 1500) or not m.get("contents")):
             errors.append((f"{where}.altText", "altText (1-1500) and contents are required"))
+        if m["type"] == "flex":
+            errors += _flex_errors(m.get("contents"), f"{where}.contents")
         items = (m.get("quickReply") or {}).get("items", [])
         if len(items) > 13:
             errors.append((f"{where}.quickReply.items", "Size must be between 0 and 13"))
@@ -99,7 +140,11 @@ def message_errors(messages: Any) -> list[tuple[str, str]]:
     return errors
 
 
-class FakeLineApi:
+class FakeLineApi(RichMenus):
+    """The Messaging API at `url`, the data API (rich-menu pictures) at `data_url`, sharing one state."""
+
+    action_errors = staticmethod(_action_errors)
+
     def __init__(self, access_token: str = "test-access-token") -> None:
         self.access_token = access_token
         self.delay = 0.0
@@ -112,36 +157,46 @@ class FakeLineApi:
         self._token_chat: dict[str, str] = {}
         self._keys: dict[str, str] = {}
         self._faults: list[Fault] = []
-        self._server: ThreadingHTTPServer | None = None
-        self.url = ""
+        self.refusals: list[list[tuple[str, str]]] = []  # every request LINE would have refused as invalid
+        self._servers: list[ThreadingHTTPServer] = []
+        self._rich_menu_reset()
+        self.url = self.data_url = ""
 
     # ── life cycle ────────────────────────────────────────────────────────────
     def start(self) -> FakeLineApi:
+        self.url, self.data_url = self._serve(data_api=False), self._serve(data_api=True)
+        return self
+
+    def _serve(self, data_api: bool) -> str:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                fake._handle(self)
+                fake._handle(self, data_api)
 
             def do_GET(self) -> None:  # noqa: N802
-                fake._handle(self)
+                fake._handle(self, data_api)
+
+            def do_DELETE(self) -> None:  # noqa: N802
+                fake._handle(self, data_api)
 
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        # a short poll: stop() waits for it, once per server and test
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        self._servers.clear()
 
     def __enter__(self) -> FakeLineApi:
         return self.start()
@@ -175,6 +230,7 @@ class FakeLineApi:
             self._token_chat.clear()
             self._keys.clear()
             self._faults.clear()
+            self._rich_menu_reset()
             self.delay = 0.0
             self.arrived = 0
 
@@ -192,7 +248,7 @@ class FakeLineApi:
             self._token_chat[token] = chat_id
 
     # ── serving ───────────────────────────────────────────────────────────────
-    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+    def _handle(self, h: BaseHTTPRequestHandler, data_api: bool) -> None:
         with self._lock:
             self.arrived += 1
         if self.delay:
@@ -205,10 +261,10 @@ class FakeLineApi:
             parsed = True
         except ValueError:
             body, parsed = None, False
-        record = Recorded(h.command, h.path.split("?")[0], headers, body)
+        record = Recorded(h.command, h.path.split("?")[0], headers, body, data_api=data_api)
         with self._lock:
             self.requests.append(record)
-            status, payload, extra = self._answer(record, parsed)
+            status, payload, extra = self._answer(record, parsed, raw)
             record.status = status
         data = json.dumps(payload).encode()
         h.send_response(status)
@@ -220,19 +276,22 @@ class FakeLineApi:
         h.end_headers()
         h.wfile.write(data)
 
-    def _answer(self, q: Recorded, parsed: bool) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _answer(self, q: Recorded, parsed: bool, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
         """Decide the answer under the lock: auth, faults, validation, tokens, retry keys."""
         if q.headers.get("authorization") != f"Bearer {self.access_token}":
             return 401, {"message": "Authentication failed. Confirm that the access token in the authorization "
                                     "header is valid."}, {}
         for fault in self._faults:
-            if fault.path is None or fault.path == q.path:
+            if fault.path is None or fnmatch.fnmatchcase(q.path, fault.path):  # "/v2/bot/richmenu/*/content"
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 message = fault.message or DEFAULT_MESSAGES.get(fault.status, "Error")
                 return fault.status, {"message": message}, extra
+        if q.data_api or q.path.startswith(("/v2/bot/richmenu", "/v2/bot/user/all/richmenu")):
+            return self._rich_menu_answer(q.method, q.path, q.body, raw, q.headers.get("content-type", ""),
+                                          q.data_api)
         routes = {"/v2/bot/message/reply": self._reply, "/v2/bot/message/push": self._push,
                   "/v2/bot/chat/loading/start": self._loading}
         if q.method != "POST" or q.path not in routes:
@@ -241,8 +300,8 @@ class FakeLineApi:
             return 400, {"message": "The request body could not be parsed as JSON"}, {}
         return routes[q.path](q)
 
-    @staticmethod
-    def _invalid(errors: list[tuple[str, str]]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _invalid(self, errors: list[tuple[str, str]]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        self.refusals.append(errors)
         details = [{"message": m, "property": p} for p, m in errors]
         return 400, {"message": f"The request body has {len(errors)} error(s)", "details": details}, {}
 

@@ -20,7 +20,9 @@ class Answer:
 
     @property
     def texts(self) -> list[str]:
-        return [m.get("text", "") for m in self.messages]
+        """Each message's words: a text message's text, or every text of a flex card in order."""
+        return [m["text"] if m.get("type") == "text" else "\n".join(flex_texts(m.get("contents")))
+                for m in self.messages]
 
     @property
     def text(self) -> str:
@@ -85,6 +87,21 @@ def until(check: Callable[[], object], timeout: float = 10.0) -> object:
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
     return value
+
+
+def flex_texts(node: Any) -> list[str]:
+    """The texts of a flex bubble in reading order (header, body, footer), as a person reads the card."""
+    if isinstance(node, dict):
+        if node.get("type") == "text":
+            return [node["text"]]
+        if node.get("type") == "button":
+            return [node["action"].get("label", "")]
+        parts = [node.get(k) for k in ("header", "hero", "body", "footer")] if node.get("type") == "bubble" \
+            else node.get("contents") or []
+        return [t for part in parts for t in flex_texts(part)]
+    if isinstance(node, list):
+        return [t for part in node for t in flex_texts(part)]
+    return []
 
 
 def walk_to_card(engine: Any, start: str, *said: str, at: float | None = None, lang: str = "ja") -> str:

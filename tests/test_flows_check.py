@@ -36,6 +36,7 @@ def test_broken_content_is_reported(capsys, tmp_path) -> None:  # noqa: ANN001
     text = (flows / "legal_aid.yaml").read_text()
     text = text.replace("calculator: means_test", "calculator: crystal_ball")
     text = text.replace("next: rent\n", "next: nowhere\n")
+    text = text.replace("      - id: tokyo23\n", "      - id: tokyo23" + "_ward" * 60 + "\n")
     text += "  orphan:\n    kind: result\n    title: legal_aid.result.title\n"
     (flows / "legal_aid.yaml").write_text(text)
     ja = (locales / "ja.yaml").read_text()
@@ -47,6 +48,7 @@ def test_broken_content_is_reported(capsys, tmp_path) -> None:  # noqa: ANN001
     assert "unknown node 'nowhere'" in out
     assert "legal_aid/orphan: unreachable" in out
     assert "over 20 characters" in out
+    assert "makes postback data over 300 bytes" in out
     assert "common.nothing_before' missing in ja.yaml" in out
 
 

@@ -242,3 +242,14 @@ def test_the_kakehashi_chat_command_hands_off(tmp_path) -> None:  # noqa: ANN001
     assert done.returncode == 0, done.stderr
     assert "どんなことでお困りですか" in done.stdout and "相談員" in done.stdout and "[1] キャンセル" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_an_unsent_message_leaves_the_transcript(chat, desk) -> None:  # noqa: ANN001
+    chat.say("人と話したい")
+    ticket = the_ticket(desk)
+    regret, keep = ev.text(chat.user, "やっぱり書かなければよかった"), ev.text(chat.user, "夫と別居しています")
+    chat.send(regret, expect=0)
+    chat.send(keep, expect=0)
+    until(lambda: len(lines(desk, ticket)) == 2)
+    chat.send(ev.unsend(chat.user, regret["message"]["id"]), expect=0)
+    until(lambda: lines(desk, ticket) == [("user", "夫と別居しています")])

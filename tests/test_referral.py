@@ -231,7 +231,6 @@ ANSWERS = {"count": "2", "yen": "100000", "date": "2025/3/1", "text": "x"}
 
 def test_every_result_card_stays_within_line_limits_at_any_hour() -> None:
     """Each flow's last-option path, in both languages, at a few hours: buttons ≤ 13, labels ≤ 20, text ≤ 5,000."""
-    from bot.line.render import card_text
 
     start = at("2026-11-24 00:30")
     for hours in (0, 9, 13, 21, 100):
@@ -252,5 +251,5 @@ def test_every_result_card_stays_within_line_limits_at_any_hour() -> None:
                 card = reply.messages[-1]
                 assert isinstance(card, Card), (flow_id, lang)
                 assert len(reply.choices) <= 13 and all(len(c.label) <= 20 for c in reply.choices)
-                assert len(card_text(card)) <= 5000
+                assert len(card.as_text()) <= 5000
                 assert "110" in where_to_ask(reply)

@@ -13,16 +13,20 @@ from bot.engine.conditions import check_condition
 from bot.engine.facts import CONFIDENCE, Fact
 from bot.engine.flows import FLOW_PREFIX, INPUT_FORMATS, Flow, Node
 from bot.engine.live import DAY_KEYS
+from bot.engine.session import MENU_FLOW
+from bot.engine.shortcuts import EMERGENCY_NODE
 from bot.engine.texts import LANGUAGES, Texts
 from bot.handoff.windows import CHANNELS, ELIGIBILITY, Window
 from bot.safety import CONTACT_ORDER
 
 ENGINE_KEYS = (
-    "common.welcome", "common.disclaimer", "common.sorry", "common.not_understood", "common.offer_menu",
+    "common.welcome", "common.disclaimer", "common.card_alt",
+    "common.sorry", "common.not_understood", "common.offer_menu",
     "common.stale_button", "common.nothing_before", "common.language_set", "common.help",
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
     "common.button.menu", "common.button.back", "common.button.continue", "common.button.human",
-    "common.button.cancel",
+    "common.button.pick_date", "common.button.cancel", "common.button.windows", "common.button.emergency",
+    "windows.where_to_ask",
     *(f"handoff.{k}" for k in ("queued_open", "queued_later", "already", "cancelled", "nothing_to_cancel",
                                "danger_noted", "counselor_joined", "counselor_says", "timeout", "ended")),
     *(f"handoff.log.{k}" for k in ("cancelled", "danger_shown", "tapped", "sticker", "media", "location",
@@ -38,7 +42,7 @@ ENGINE_KEYS = (
                                 "erase_nothing_pending", "staying_safe", "quiet_on", "quiet_off")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
 )
-MAX_LABEL, MAX_CHOICES = 20, 13
+MAX_LABEL, MAX_CHOICES, MAX_POSTBACK_BYTES = 20, 13, 300
 RESULT_BUTTONS = 5  # besides its options, a result offers up to 2 calls, "menu", "human" and "close"
 
 
@@ -64,7 +68,8 @@ def _node_problems(flow: Flow, node: Node, calculators: set[str]) -> list[str]:
     problems = [] if need else [f"{where}: a {node.kind} node is missing something it needs"]
     if node.kind == "compute" and (node.calculator or "") not in calculators:
         problems.append(f"{where}: unknown calculator {node.calculator!r}")
-    extra = RESULT_BUTTONS if node.kind == "result" else 1  # "back" (or "menu") on a question
+    picker = node.kind == "input" and node.format == "date"
+    extra = RESULT_BUTTONS if node.kind == "result" else 1 + picker  # "back" (or "menu"); the date picker
     if len(node.options) + len(node.suggest) + extra > MAX_CHOICES:
         problems.append(f"{where}: more than {MAX_CHOICES} buttons")
     problems += [f"{where}: {p}" for s in node.sections if s.when for p in check_condition(s.when)]
@@ -109,11 +114,17 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
             for key in _keys(node):
                 problems += _text_problems(texts, key, facts, settable, f"{flow.id}/{node.name}")
             for option in node.options:
+                if len(f"opt:{flow.id}.{node.name}.{option.id}".encode()) > MAX_POSTBACK_BYTES:
+                    problems.append(f"{flow.id}/{node.name}: option {option.id!r} makes postback data over "
+                                    f"{MAX_POSTBACK_BYTES} bytes")
                 for lang in LANGUAGES:
                     if texts.has(lang, option.label) and len(texts.raw(lang, option.label)) > MAX_LABEL:
                         problems.append(f"{flow.id}/{node.name}: {lang} label {option.label!r} is over "
                                         f"{MAX_LABEL} characters")
     problems += _flows_unreachable_from_menu(flows)
+    emergency = flows[MENU_FLOW].nodes.get(EMERGENCY_NODE) if MENU_FLOW in flows else None
+    if emergency is None or emergency.kind != "result":
+        problems.append(f"{MENU_FLOW}: needs a result node {EMERGENCY_NODE!r}: the emergency command shows it")
     for key in ENGINE_KEYS:
         problems += _text_problems(texts, key, facts, settable, "engine")
     if windows is not None:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
-PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying_safe")  # still the bot's
+PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying_safe", "windows",
+                "emergency")  # still the bot's
 
 
 def ask_for_person(engine: Engine, s: Session, turn: Turn) -> Reply:
@@ -60,9 +61,10 @@ def during(engine: Engine, s: Session, inc: Incoming, turn: Turn, danger: tuple[
         turn.say("handoff.danger_noted")
         reply = replace(reply, messages=tuple(turn.messages))
         note = TicketNote(s.ticket, "relay", said + (("bot", _staff(engine, "danger_shown")),), danger=True,
-                          at=turn.at.timestamp())
+                          at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
         return replace(reply, ticket=note)
-    return Reply(silent=True, ticket=TicketNote(s.ticket, "relay", said, at=turn.at.timestamp()))
+    note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
+    return Reply(silent=True, ticket=note)
 
 
 def ended_by_person(s: Session, reply: Reply, why: str) -> Reply:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 
@@ -14,6 +14,9 @@ class Choice:
     data: str
     text: str = ""  # what appears in the chat as the user's message when tapped
     uri: str = ""  # open this instead (tel: to call a number)
+    picker: str = ""  # "date": a date picker whose choice comes back with the postback (typed dates still work)
+    earliest: str = ""  # the picker's bounds, YYYY-MM-DD
+    latest: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,18 @@ class Card:
     title: str
     sections: tuple[tuple[str, str], ...]
     footer: str = ""
+    links: tuple[Choice, ...] = ()  # tap-to-call or web links of the windows it recommends
+    alt: str = ""  # a neutral line where the card cannot be shown (notifications, the chat list)
     kind: str = "card"
+
+    def as_text(self) -> str:
+        """The card as plain text, for transports without cards (the terminal)."""
+        lines = [f"【{self.title}】"]
+        for heading, body in self.sections:
+            lines.append(f"\n■ {heading}\n{body}" if heading else f"\n{body}")
+        if self.footer:
+            lines.append(f"\n※ {self.footer}")
+        return "\n".join(lines)
 
 
 Message = Text | Card
@@ -49,6 +63,7 @@ class TicketNote:
     summary: dict[str, Any] | None = None
     danger: bool = False  # raise the ticket's priority: danger was seen
     at: float = 0.0  # when the person wrote: the ticket's creation, the transcript lines' time
+    message_id: str = ""  # LINE's id of the person's message, so an unsend can remove it from the transcript
     expires: float = 0.0
 
 
@@ -64,7 +79,7 @@ class Reply:
     ticket: TicketNote | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
@@ -72,7 +87,8 @@ class Reply:
         for m in data.get("messages", []):
             if m["kind"] == "card":
                 sections = tuple((h, b) for h, b in m["sections"])
-                messages.append(Card(m["title"], sections, m.get("footer", "")))
+                links = tuple(Choice(**c) for c in m.get("links", ()))
+                messages.append(Card(m["title"], sections, m.get("footer", ""), links, m.get("alt", "")))
             else:
                 messages.append(Text(m["text"]))
         choices = tuple(Choice(**c) for c in data.get("choices", []))
@@ -80,3 +96,12 @@ class Reply:
         note = data.get("ticket")
         ticket = TicketNote(**{**note, "lines": tuple(tuple(x) for x in note.get("lines", ()))}) if note else None
         return cls(tuple(messages), choices, **flags, ticket=ticket)
+
+
+def _plain(value: Any) -> Any:
+    """Like dataclasses.asdict without its deep copies of every string (a turn's reply is built once)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from transitions import MachineError
 
-from bot.engine import handoff
+from bot.engine import handoff, shortcuts
 from bot.engine.care import closed, danger_reply, erased
 from bot.engine.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.engine.inputs import Incoming
@@ -31,7 +31,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any], date], dict[str, Any]]
 MAX_MISSES = 2
 COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
-            "quiet_on", "quiet_off", "human", "cancel")
+            "quiet_on", "quiet_off", "human", "cancel", "windows", "emergency")
 HANDOFF_TIMEOUT_S = 30 * 60
 YES = ("はい", "削除する", "消す", "yes", "delete")
 
@@ -116,7 +116,7 @@ class Engine:
             return self._run_command(command, s, turn)
         node = self.node_of(s)
         if inc.kind == "postback":
-            return self._tap(s, node, inc.text, turn)
+            return self._tap(s, node, inc, turn)
         option = match_option(inc.text, self._option_words(node))
         if node.kind == "input":  # an input may also offer options, e.g. "I don't know"
             return self._choose(s, node, option, turn) if option else self._answer(s, node, inc.text, turn)
@@ -140,6 +140,10 @@ class Engine:
     def _run_command(self, command: str, s: Session, turn: Turn) -> Reply:
         if command == "human":
             return handoff.ask_for_person(self, s, turn)
+        if command == "windows":
+            return shortcuts.windows(turn)
+        if command == "emergency":
+            return shortcuts.emergency(turn, self.flows[MENU_FLOW].nodes[shortcuts.EMERGENCY_NODE])
         if command == "menu":
             s.restart()
         elif command == "back":
@@ -176,13 +180,19 @@ class Engine:
         """Show where the person is, unless a counselor has the chat (then the bot adds nothing more)."""
         return turn.reply() if s.handoff else turn.prompt(self.node_of(s))
 
-    def _tap(self, s: Session, node: Node, data: str, turn: Turn) -> Reply:
-        """A tapped button: `opt:<flow>.<node>.<option>`. An old button re-asks the current question."""
-        flow_id, _, rest = data.removeprefix("opt:").partition(".")
+    def _tap(self, s: Session, node: Node, inc: Incoming, turn: Turn) -> Reply:
+        """A tapped button: `opt:<flow>.<node>.<option>`, or a date picked for `date:<flow>.<node>`.
+
+        An old button (the conversation has moved on) re-asks the current question kindly.
+        """
+        kind, _, place = inc.text.partition(":")
+        flow_id, _, rest = place.partition(".")
         node_name, _, option = rest.partition(".")
-        if not data.startswith("opt:") or (flow_id, node_name) != (s.flow, s.state):
+        if kind not in ("opt", "date") or (flow_id, node_name) != (s.flow, s.state):
             turn.say("common.stale_button")
             return turn.prompt(self.node_of(s))
+        if kind == "date":
+            return self._answer(s, node, inc.params.get("date", ""), turn)
         if option not in {o.id for o in node.options}:
             return self._miss(s, turn, "common.not_understood")
         return self._choose(s, node, option, turn)

@@ -17,6 +17,7 @@ from bot.engine.texts import Texts
 from bot.handoff.windows import Window
 
 MAX_CHOICES = 13
+EARLIEST_YEARS = 60  # how far back the date picker goes: a marriage, a separation, an act long ago
 
 
 class Turn:
@@ -58,22 +59,27 @@ class Turn:
         choices = self.choices(node)
         return self.reply(choices + tuple(c for c in extra if c not in choices))
 
-    def card(self, node: Node) -> Card:
-        """The node's sections, then where to ask: the windows that fit, open now or when next."""
+    def card(self, node: Node, refer: bool = True) -> Card:
+        """The node's sections, then (when `refer`) where to ask: the windows that fit, open now or when next."""
         sections = [
             (self.text(sec.heading) if sec.heading else "", self.text(sec.text))
             for sec in node.sections
             if holds(sec.when, self.session.answers)
         ]
-        where = referral.section(self)
+        where = referral.section(self) if refer else ""
         if where:
             sections.append((self.text("windows.heading"), where))
-        return Card(self.text(node.title or node.text or ""), tuple(sections), self.text("common.disclaimer"))
+        return Card(self.text(node.title or node.text or ""), tuple(sections), self.text("common.disclaimer"),
+                    referral.calls(self, limit=3), self.text("common.card_alt"))
 
     def choices(self, node: Node) -> tuple[Choice, ...]:
         s = self.session
         choices = [Choice(label, f"opt:{s.flow}.{node.name}.{o.id}", label)
                    for o in node.options for label in [self.text(o.label)]]
+        if node.kind == "input" and node.format == "date":  # LINE's date picker; typing a date still works
+            choices.append(Choice(self.text("common.button.pick_date"), f"date:{s.flow}.{node.name}",
+                                  picker="date", earliest=f"{self.today.year - EARLIEST_YEARS}-01-01",
+                                  latest=self.today.isoformat()))
         choices += [Choice(v, "", v) for v in node.suggest]
         if node.kind == "result":
             choices += referral.calls(self)

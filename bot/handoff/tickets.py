@@ -67,6 +67,7 @@ class Line:
     text: str
     at: float
     by: str = ""  # the counselor's name, for counselor lines
+    mid: str = ""  # LINE's message id of a person's line: an unsent message is removed
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ class TicketStore:
                             note.at, note.expires)
         elif note.danger:
             self.write_priority(pipe, user, note.ticket, DANGER)
-        self.write_lines(pipe, user, note.ticket, (Line(who, text, note.at or time.time())
+        self.write_lines(pipe, user, note.ticket, (Line(who, text, note.at or time.time(),
+                                                        mid=note.message_id if who == "user" else "")
                                                    for who, text in note.lines))
 
     def settle(self, user: str, note: TicketNote, now: float) -> None:
@@ -205,6 +207,16 @@ class TicketStore:
             else:
                 pipe.zadd(CLOSED_AT, {ticket: float(raw.get("closed_at") or time.time())})
         pipe.execute()
+
+    def forget_message(self, user: str, message_id: str) -> int:
+        """The person unsent a message on LINE: it leaves every transcript it is in."""
+        removed = 0
+        for ticket in cast(set[str], self.redis.smembers(tickets_of_key(user))):
+            key = transcript_key(user, ticket)
+            for sealed in cast(list[str], self.redis.lrange(key, 0, -1)):
+                if json.loads(self.keyring.open(sealed)).get("mid") == message_id:
+                    removed += int(cast(int, self.redis.lrem(key, 1, sealed)))
+        return removed
 
     def forget_user(self, user: str) -> None:
         """Before a person's data is erased: take their tickets out of the index too."""

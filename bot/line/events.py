@@ -41,15 +41,16 @@ _MEDIA = (ImageMessageContent, VideoMessageContent, AudioMessageContent, FileMes
 def _what(event: Event) -> tuple[str, str, dict[str, str]] | None:
     if isinstance(event, MessageEvent):
         message = event.message
+        mid = {"message_id": str(message.id)} if getattr(message, "id", None) else {}  # to honour an unsend
         if isinstance(message, TextMessageContent):
-            return "text", message.text, {}
+            return "text", message.text, mid
         if isinstance(message, StickerMessageContent):
-            return "sticker", "", {}
+            return "sticker", "", mid
         if isinstance(message, _MEDIA):
-            return "media", "", {}
+            return "media", "", mid
         if isinstance(message, LocationMessageContent):
-            return "location", "", {}
-        return "other", "", {}
+            return "location", "", mid
+        return "other", "", mid
     if isinstance(event, PostbackEvent):
         params = {k: str(v) for k, v in (event.postback.params or {}).items() if isinstance(v, str | int)}
         return "postback", event.postback.data, params

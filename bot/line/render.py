@@ -1,27 +1,30 @@
-"""Engine replies → LINE message objects, within LINE's limits (DESIGN §7).
+"""Engine replies → LINE messages (the Messaging API's JSON), within LINE's limits (DESIGN §7).
 
-Long texts are split across messages, never truncated; a label or postback that LINE would refuse is an
-internal error here, loudly, rather than a 400 at 3 a.m.
+Texts become text messages, result cards flex bubbles. Long texts and cards are split across messages,
+never truncated; a label or postback that LINE would refuse is an internal error here, loudly, rather than
+a 400 at 3 a.m. Plain JSON rather than the SDK's typed models: building and serialising those cost more CPU
+per answer than the whole rest of a turn (measured with the benchmark's profile), and the limits that
+matter are checked here anyway.
 """
 
 from __future__ import annotations
 
-from linebot.v3.messaging import (
-    Message,
-    MessageAction,
-    PostbackAction,
-    QuickReply,
-    QuickReplyItem,
-    TextMessage,
-    URIAction,
-)
+import json
+from typing import Any
 
 from bot.engine.replies import Card, Choice, Reply, Text
+
+Message = dict[str, Any]  # one message as the Messaging API takes it
 
 MAX_TEXT = 5000
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
 MAX_POSTBACK_BYTES = 300
+MAX_ALT_TEXT = 400  # LINE allows 1,500; a notification shows far less
+MAX_BUBBLE_BYTES = 24_000  # LINE refuses a bubble over 30 KB of JSON; keep a margin
+MAX_SECTION_TEXT = 2000  # a longer section body goes on in the next part of the card
+MAX_CARD_LINKS = 3
+GREY, INK, ACCENT = "#888888", "#333333", "#06C755"
 
 
 class RenderError(ValueError):
@@ -39,35 +42,91 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [*parts, text] if text else parts
 
 
-def card_text(card: Card) -> str:
-    lines = [f"【{card.title}】"]
-    for heading, body in card.sections:
-        lines.append(f"\n■ {heading}\n{body}" if heading else f"\n{body}")
-    if card.footer:
-        lines.append(f"\n※ {card.footer}")
-    return "\n".join(lines)
-
-
-def _item(choice: Choice) -> QuickReplyItem:
-    if len(choice.label) > MAX_LABEL:
-        raise RenderError(f"quick reply label longer than {MAX_LABEL} characters ({len(choice.label)})")
+def _action(choice: Choice) -> dict[str, Any]:
+    if not 1 <= len(choice.label) <= MAX_LABEL:
+        raise RenderError(f"button label must be 1 to {MAX_LABEL} characters ({len(choice.label)})")
     if len(choice.data.encode()) > MAX_POSTBACK_BYTES:
         raise RenderError(f"postback data longer than {MAX_POSTBACK_BYTES} bytes")
     if choice.uri:
-        return QuickReplyItem(action=URIAction(label=choice.label, uri=choice.uri))
+        return {"type": "uri", "label": choice.label, "uri": choice.uri}
+    if choice.picker:
+        bounds = {"initial": choice.latest, "min": choice.earliest, "max": choice.latest}
+        return {"type": "datetimepicker", "label": choice.label, "data": choice.data, "mode": choice.picker,
+                **{k: v for k, v in bounds.items() if v}}
     if choice.data:
-        return QuickReplyItem(action=PostbackAction(label=choice.label, data=choice.data,
-                                                    displayText=choice.text or choice.label))
-    return QuickReplyItem(action=MessageAction(label=choice.label, text=choice.text or choice.label))
+        return {"type": "postback", "label": choice.label, "data": choice.data,
+                "displayText": choice.text or choice.label}
+    return {"type": "message", "label": choice.label, "text": choice.text or choice.label}
+
+
+# ── result cards as flex bubbles ─────────────────────────────────────────────────────────────────
+def _text(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "text", "text": text, "wrap": True, **style}
+
+
+def _section(heading: str, body: str) -> list[dict[str, Any]]:
+    parts = [_text(heading, weight="bold", size="sm", color=ACCENT)] if heading else []
+    return [*parts, _text(body, size="sm", color=INK)]
+
+
+def _bubble(title: str, sections: list[tuple[str, str]], footer: str, links: tuple[Choice, ...]) -> dict[str, Any]:
+    body: list[dict[str, Any]] = []
+    for i, (heading, text) in enumerate(sections):
+        if i:
+            body.append({"type": "separator", "margin": "md"})
+        body.append({"type": "box", "layout": "vertical", "spacing": "xs", "margin": "md",
+                     "contents": _section(heading, text)})
+    bubble: dict[str, Any] = {
+        "type": "bubble", "size": "giga",
+        "header": {"type": "box", "layout": "vertical", "contents": [_text(title, weight="bold", size="md")]},
+        "body": {"type": "box", "layout": "vertical", "contents": body or [_text(" ", size="xs")]},
+    }
+    tail: list[dict[str, Any]] = [
+        {"type": "button", "style": "primary", "color": ACCENT, "height": "sm",
+         "action": _action(link)} for link in links
+    ]
+    if footer:
+        tail.append(_text(footer, size="xxs", color=GREY, margin="md"))
+    if tail:
+        bubble["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": tail}
+    return bubble
+
+
+def _size(bubble: dict[str, Any]) -> int:
+    return len(json.dumps(bubble, ensure_ascii=False).encode())
+
+
+def card_bubbles(card: Card) -> list[dict[str, Any]]:
+    """One bubble, or several in order when the card is long: the title repeats, links and the disclaimer
+    close the last part."""
+    pieces = [(heading if i == 0 else "", chunk) for heading, body in card.sections
+              for i, chunk in enumerate(split_text(body, MAX_SECTION_TEXT))]
+    links = card.links[:MAX_CARD_LINKS]
+    groups: list[list[tuple[str, str]]] = [[]]
+    for piece in pieces:
+        if groups[-1] and _size(_bubble(card.title, [*groups[-1], piece], card.footer, links)) > MAX_BUBBLE_BYTES:
+            groups.append([])
+        groups[-1].append(piece)
+    last = len(groups) - 1
+    return [_bubble(card.title, group, card.footer if i == last else "", links if i == last else ())
+            for i, group in enumerate(groups)]
+
+
+def _alt(card: Card) -> str:
+    return (card.alt or card.title)[:MAX_ALT_TEXT]
 
 
 def render(reply: Reply) -> list[Message]:
     """All messages of one turn, quick replies on the last one."""
-    texts: list[str] = []
+    messages: list[Message] = []
     for message in reply.messages:
-        body = message.text if isinstance(message, Text) else card_text(message)
-        texts.extend(split_text(body))
+        if isinstance(message, Text):
+            messages += [{"type": "text", "text": t} for t in split_text(message.text)]
+        else:
+            messages += [{"type": "flex", "altText": _alt(message), "contents": bubble}
+                         for bubble in card_bubbles(message)]
     if len(reply.choices) > MAX_QUICK_REPLIES:
         raise RenderError(f"more than {MAX_QUICK_REPLIES} quick replies ({len(reply.choices)})")
-    quick = QuickReply(items=[_item(c) for c in reply.choices]) if reply.choices else None
-    return [TextMessage(text=t, quick_reply=quick if i == len(texts) - 1 else None) for i, t in enumerate(texts)]
+    if reply.choices and messages:
+        messages[-1]["quickReply"] = {"items": [{"type": "action", "action": _action(c)} for c in reply.choices]}
+    return messages

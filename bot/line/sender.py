@@ -13,26 +13,26 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import urllib3
 from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
-    Message,
     MessagingApi,
-    PushMessageRequest,
-    ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
 )
 
 from bot.envelope import DeliveryFailed, Envelope, Undeliverable
+from bot.line.render import Message
 
 log = logging.getLogger(__name__)
 
 MAX_PER_REQUEST = 5
 REPLY_TOKEN_LIFETIME_MS = 50_000  # LINE allows about a minute; keep a margin
 RETRY_NAMESPACE = uuid.UUID("6f1c2a52-4b7e-4d43-9a51-4b61a3c0e7d2")
+LOADING_S = 5  # LINE shows it for a multiple of 5 seconds, or until our message arrives
 
 
 def retry_key(event_id: str, part: int) -> str:
@@ -59,6 +59,7 @@ class LineSender:
         config.retries = urllib3.Retry(total=0, raise_on_status=False)  # we retry, with the same key
         config.connection_pool_maxsize = 64
         self.api = MessagingApi(ApiClient(config))
+        self.client = self.api.api_client
         self.timeout, self.attempts, self.sleep, self.count = timeout, attempts, sleep, count
 
     def deliver(self, env: Envelope, messages: Sequence[Message], done: int, mark: Callable[[int], None],
@@ -77,20 +78,35 @@ class LineSender:
                 self.count("push")
             mark(part + 1)
 
+    def show_loading(self, chat_id: str, seconds: int = LOADING_S) -> None:
+        """Best effort "…" in a one-to-one chat while the answer is on its way; never worth a retry."""
+        try:
+            self.api.show_loading_animation(ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=seconds),
+                                            _request_timeout=self.timeout)
+        except (ApiException, urllib3.exceptions.HTTPError) as exc:
+            log.info("loading animation not shown (%s)", type(exc).__name__)
+
     @staticmethod
     def _token_usable(env: Envelope, within_ms: float = 0) -> bool:
         age = time.time() * 1000 - env.timestamp + within_ms
         return bool(env.reply_token) and not env.redelivery and age < REPLY_TOKEN_LIFETIME_MS
 
+    def _post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        """The SDK's own client (auth, connection pool, ApiException on errors) with a body render() built:
+        the SDK's typed request models would validate and serialise it again, at more CPU than a turn."""
+        self.client.call_api(path, "POST", header_params={"Content-Type": "application/json", **(headers or {})},
+                             body=body, auth_settings=["Bearer"], response_types_map={},
+                             _request_timeout=self.timeout)
+
     def _reply(self, env: Envelope, batch: list[Message], quiet: bool) -> bool:
         """True when the reply went out; False when the token is no good and we should push instead."""
-        request = ReplyMessageRequest(replyToken=env.reply_token, messages=batch, notificationDisabled=quiet)
+        request = {"replyToken": env.reply_token, "messages": batch, "notificationDisabled": quiet}
         unsure = env.resumed  # whether an earlier try may have spent the token
         delay = 0.5
         for _ in range(self.attempts):
             wait = delay
             try:
-                self.api.reply_message(request, _request_timeout=self.timeout)
+                self._post("/v2/bot/message/reply", request)
                 return True
             except ApiException as exc:
                 if exc.status == 400:
@@ -118,17 +134,17 @@ class LineSender:
         return False
 
     def _push(self, to: str, batch: list[Message], key: str, quiet: bool) -> None:
-        request = PushMessageRequest(to=to, messages=batch, notificationDisabled=quiet)
+        request = {"to": to, "messages": batch, "notificationDisabled": quiet}
         delay = 0.5
         for _ in range(self.attempts):
             try:
-                self.api.push_message(request, x_line_retry_key=key, _request_timeout=self.timeout)
+                self._post("/v2/bot/message/push", request, {"X-Line-Retry-Key": key})
                 return
             except ApiException as exc:
                 if exc.status == 409:
                     return  # this retry key was already accepted: the message is out
                 if exc.status == 429:
-                    if "monthly limit" in _text(exc.body):
+                    if "monthly limit" in str(exc.body or ""):  # the SDK hands the body over decoded
                         log.error("LINE monthly message quota reached: push refused, event parked")
                         self.count("quota")
                         self.count("failed")
@@ -154,11 +170,6 @@ class LineSender:
         log.error("LINE refused a %s (status %s); not retried", what, status)
         self.count("failed")
         raise Undeliverable(f"status {status}") from None
-
-
-def _text(body: str | bytes | None) -> str:
-    """The SDK hands over an error's body as text or bytes, depending on the call."""
-    return body.decode(errors="replace") if isinstance(body, bytes) else body or ""
 
 
 def _retry_after(exc: ApiException) -> float | None:

@@ -16,3 +16,8 @@ class LineTransport:
 
     def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
         self.sender.deliver(env, render(reply), done, mark, quiet=reply.quiet)
+
+    def working(self, env: Envelope) -> None:
+        """LINE shows the loading animation in one-to-one chats only (user ids start with U)."""
+        if env.chat_id.startswith("U"):
+            self.sender.show_loading(env.chat_id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+import weakref
 from collections import Counter
 from typing import cast
 
@@ -29,13 +30,14 @@ class Counters:
         self.redis, self.flush_after = r, flush_after
         self._pending: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._writing = threading.Lock()  # one flush at a time, so flush_all() also waits for a timer's
         self._timer: threading.Timer | None = None
-        atexit.register(self.flush)
 
     def add(self, name: str, n: int = 1) -> None:
         """Count `n` of `name` (a fixed name: never user data)."""
         with self._lock:
             self._pending[name] += n
+            _unflushed.add(self)
             if self._timer is None:
                 self._schedule(self.flush_after)
 
@@ -54,22 +56,33 @@ class Counters:
 
     def flush(self) -> bool:
         """Write what was counted; False (and kept for later) when Redis cannot be reached."""
-        with self._lock:
-            pending, self._pending = self._pending, Counter()
-        if not pending:
-            return True
-        try:
-            pipe = self.redis.pipeline(transaction=False)
-            for name, n in pending.items():
-                pipe.hincrby(KEY, name, n)
-            pipe.execute()
-        except (redis.RedisError, OSError, ValueError):  # ValueError: the client was closed under us (shutdown)
+        with self._writing:
             with self._lock:
-                self._pending.update(pending)
-            return False
-        return True
+                pending, self._pending = self._pending, Counter()
+            if not pending:
+                return True
+            try:
+                pipe = self.redis.pipeline(transaction=False)
+                for name, n in pending.items():
+                    pipe.hincrby(KEY, name, n)
+                pipe.execute()
+            except (redis.RedisError, OSError, ValueError):  # ValueError: the client was closed under us
+                with self._lock:
+                    self._pending.update(pending)
+                return False
+            return True
 
     def read(self) -> dict[str, int]:
         """The service's totals so far (this process's unflushed counts are written first)."""
         self.flush()
         return {name: int(n) for name, n in cast(dict[str, str], self.redis.hgetall(KEY)).items()}
+
+
+_unflushed: weakref.WeakSet[Counters] = weakref.WeakSet()
+
+
+@atexit.register
+def flush_all() -> None:
+    """Write every instance's counts now: when the process exits (tests: between two cases)."""
+    for counters in list(_unflushed):
+        counters.flush()
