@@ -139,7 +139,7 @@ def test_poison_event_is_dead_lettered_and_the_user_goes_on(chat, fake_line, r, 
     user = next(iter(r.scan_iter("kh:{*}:session"))).split("{")[1].split("}")[0]
     p = keys.partition_of(user, settings.partitions)
     r.xadd(keys.stream(p), {"u": user, "e": "this is not an envelope"})
-    r.rpush("kh:{doorbell}:partitions", p)
+    r.rpush(keys.DOORBELL, p)
     answer = chat.say("ヘルプ", timeout=20)
     assert "戻る" in answer.text
     dead = r.xrange(keys.DEADLETTERS)

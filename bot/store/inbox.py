@@ -14,9 +14,9 @@ import redis
 from bot.envelope import Envelope
 from bot.keyring import Keyring
 from bot.store import keys
+from bot.store.scripts import Lua
 
 SEEN_TTL = 24 * 3600
-DOORBELL = "kh:{doorbell}:partitions"
 
 _ACCEPT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -29,7 +29,7 @@ return false
 class Inbox:
     def __init__(self, r: redis.Redis, partitions: int, keyring: Keyring) -> None:
         self.redis, self.partitions, self.keyring = r, partitions, keyring
-        self._accept = r.register_script(_ACCEPT)
+        self._accept = Lua(r, _ACCEPT)
 
     def accept(self, events: Iterable[Envelope]) -> int:
         """Queue every event not seen before; returns how many were new. Raises RedisError when down."""
@@ -68,6 +68,6 @@ class Inbox:
     def _ring(self, partitions: set[int]) -> None:
         """Best effort: a sweep finds the work anyway if this bell is lost."""
         bell = self.redis.pipeline(transaction=False)
-        bell.rpush(DOORBELL, *sorted(partitions))
-        bell.ltrim(DOORBELL, -1000, -1)
+        bell.rpush(keys.DOORBELL, *sorted(partitions))
+        bell.ltrim(keys.DOORBELL, -1000, -1)
         bell.execute()
