@@ -1,4 +1,4 @@
-"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators."""
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators, richmenu deploy."""
 
 from __future__ import annotations
 
@@ -110,6 +110,7 @@ def cmd_chat(settings: Settings, name: str) -> int:
 def cmd_flows_check(settings: Settings) -> int:
     import yaml
 
+    from bot.cli_richmenu import richmenu_problems
     from bot.engine.check import check
     from bot.engine.facts import load_facts
     from bot.engine.flows import FlowError, load_flows
@@ -118,12 +119,13 @@ def cmd_flows_check(settings: Settings) -> int:
     from bot.legal.registry import CALCULATORS
 
     try:
-        flows = load_flows(settings.flows_dir)
-        problems = check(flows, Texts.load(settings.locales_dir), load_facts(settings.flows_dir / "facts.yaml"),
+        flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
+        problems = check(flows, texts, load_facts(settings.flows_dir / "facts.yaml"),
                          CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
     except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
         print(f"cannot read the content files: {exc}")
         return 1
+    problems += richmenu_problems(settings, texts)
     for line in problems:
         print(line)
     print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))
@@ -173,6 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ops.add_parser("passwd", help="set a new password").add_argument("name")
     ops.add_parser("remove", help="delete an account").add_argument("name")
     ops.add_parser("list", help="names and roles")
+    rich = sub.add_parser("richmenu", help="LINE's rich menu").add_subparsers(dest="richmenu_command", required=True)
+    deploy = rich.add_parser("deploy", help="make flows/richmenu.yaml the channel's default rich menu")
+    deploy.add_argument("--file", type=Path, help="the menu file (default: the repo's flows/richmenu.yaml)")
     args = parser.parse_args(argv)
 
     from bot.logs import setup_logging
@@ -193,6 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "operators":
             return cmd_operators(settings, args.operators_command, getattr(args, "name", ""),
                                  getattr(args, "admin", False))
+        if args.command == "richmenu":
+            from bot.cli_richmenu import deploy_command
+
+            return deploy_command(settings, args.file)
         if args.flows_command == "check":
             return cmd_flows_check(settings.with_(flows_dir=args.flows_dir or settings.flows_dir,
                                                   locales_dir=args.locales_dir or settings.locales_dir))

@@ -7,6 +7,7 @@ tickets nobody took in time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
 USER_CONCURRENCY = 32  # turns in flight per process: most of a turn is waiting on LINE
 WAITING_S = 1.0  # a person whose message has waited this long sees the loading animation while we answer
+WORKER_NICENESS = 10
+LOADING_EVERY_S = 10.0  # …once in a while, not for every message of a backlog: each showing is a call to LINE
 
 
 class Worker:
@@ -50,8 +53,10 @@ class Worker:
         self._resting: dict[int, float] = {}  # partition → monotonic time it may be tried again
         self._lock = threading.Lock()
         self._running: list[threading.Thread] = []
+        self._loading_shown: dict[str, float] = {}  # user → when we last showed them the loading animation
         # Different users of one partition's batch are answered in parallel; each user's events stay in order.
-        self._pool = ThreadPoolExecutor(max_workers=USER_CONCURRENCY, thread_name_prefix="kh-turn")
+        self._pool = ThreadPoolExecutor(max_workers=USER_CONCURRENCY, thread_name_prefix="kh-turn",
+                                        initializer=_yield_to_the_webhook)
 
     # ── life cycle ────────────────────────────────────────────────────────────
     def start(self) -> Worker:
@@ -77,6 +82,7 @@ class Worker:
 
     # ── threads ───────────────────────────────────────────────────────────────
     def _run(self) -> None:
+        _yield_to_the_webhook()
         while not self.stopping.is_set():
             try:
                 rung = self.queue.wait_bell(timeout=1.0)
@@ -156,7 +162,7 @@ class Worker:
             if env.kind == "unsend" and env.text:
                 self.tickets.forget_message(entry.user, env.text)
             if env.kind in ("text", "postback") and time.time() - env.timestamp / 1000 > WAITING_S:
-                self.transport.working(env)
+                self._show_working(entry.user, env)
             record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming),
                                              also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
             note = record.reply.ticket
@@ -178,6 +184,23 @@ class Worker:
         self.queue.done(p, entry)
         return True
 
+    def _show_working(self, user: str, env: Envelope) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._loading_shown.get(user, -LOADING_EVERY_S) < LOADING_EVERY_S:
+                return
+            if len(self._loading_shown) > 10_000:
+                self._loading_shown = {u: t for u, t in self._loading_shown.items() if now - t < LOADING_EVERY_S}
+            self._loading_shown[user] = now
+        self.transport.working(env)
+
     def _note(self, pipe: redis.client.Pipeline, user: str, env: Envelope, reply: Reply) -> None:
         if reply.ticket is not None:
             self.tickets.write_note(pipe, user, env.chat_id, reply.ticket)
+
+
+def _yield_to_the_webhook() -> None:
+    """Answering can wait a moment; acknowledging LINE cannot (2 seconds, or it redelivers). On a shared
+    machine the web processes get the CPU first: this thread runs at a lower priority (Linux: per thread)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)

@@ -92,6 +92,7 @@ def settings(backend: Backend, fake_line: FakeLineApi, tmp_path: Path) -> Settin
         line_channel_secret=SECRET,
         line_channel_access_token=fake_line.access_token,
         line_api_base_url=fake_line.url,
+        line_data_api_base_url=fake_line.data_url,
         line_timeout=2.0,
         redis_url=backend.url,
         redis_cluster=backend.cluster,

@@ -1,4 +1,5 @@
-"""A fake LINE Messaging API on 127.0.0.1: records every request and enforces LINE's limits.
+"""A fake LINE Messaging API (and data API, for rich-menu pictures) on 127.0.0.1: records every request and
+enforces LINE's limits.
 
 The real line-bot-sdk talks to it over HTTP (LINE_API_BASE_URL), so tests exercise the real client code:
 timeouts, headers, retry keys, error statuses. It can be told to fail (400, 429, 500) or to answer slowly.
@@ -6,6 +7,7 @@ timeouts, headers, retry keys, error statuses. It can be told to fail (400, 429,
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import threading
@@ -15,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fake_line_richmenu import RichMenus
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 MESSAGE_TYPES = {"text", "sticker", "image", "video", "audio", "location", "imagemap", "template", "flex"}
@@ -29,6 +33,7 @@ class Recorded:
     body: Any
     status: int = 0
     at: float = field(default_factory=time.time)
+    data_api: bool = False  # sent to LINE_DATA_API_BASE_URL (pictures), not LINE_API_BASE_URL
 
 
 @dataclass
@@ -135,7 +140,11 @@ def message_errors(messages: Any) -> list[tuple[str, str]]:
     return errors
 
 
-class FakeLineApi:
+class FakeLineApi(RichMenus):
+    """The Messaging API at `url`, the data API (rich-menu pictures) at `data_url`, sharing one state."""
+
+    action_errors = staticmethod(_action_errors)
+
     def __init__(self, access_token: str = "test-access-token") -> None:
         self.access_token = access_token
         self.delay = 0.0
@@ -148,36 +157,45 @@ class FakeLineApi:
         self._keys: dict[str, str] = {}
         self._faults: list[Fault] = []
         self.refusals: list[list[tuple[str, str]]] = []  # every request LINE would have refused as invalid
-        self._server: ThreadingHTTPServer | None = None
-        self.url = ""
+        self._servers: list[ThreadingHTTPServer] = []
+        self._rich_menu_reset()
+        self.url = self.data_url = ""
 
     # ── life cycle ────────────────────────────────────────────────────────────
     def start(self) -> FakeLineApi:
+        self.url, self.data_url = self._serve(data_api=False), self._serve(data_api=True)
+        return self
+
+    def _serve(self, data_api: bool) -> str:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                fake._handle(self)
+                fake._handle(self, data_api)
 
             def do_GET(self) -> None:  # noqa: N802
-                fake._handle(self)
+                fake._handle(self, data_api)
+
+            def do_DELETE(self) -> None:  # noqa: N802
+                fake._handle(self, data_api)
 
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        # a short poll: stop() waits for it, once per server and test
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        self._servers.clear()
 
     def __enter__(self) -> FakeLineApi:
         return self.start()
@@ -211,6 +229,7 @@ class FakeLineApi:
             self._token_chat.clear()
             self._keys.clear()
             self._faults.clear()
+            self._rich_menu_reset()
             self.delay = 0.0
 
     def fail_next(self, status: int, *, times: int = 1, path: str | None = None, retry_after: int | None = None,
@@ -227,7 +246,7 @@ class FakeLineApi:
             self._token_chat[token] = chat_id
 
     # ── serving ───────────────────────────────────────────────────────────────
-    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+    def _handle(self, h: BaseHTTPRequestHandler, data_api: bool) -> None:
         if self.delay:
             time.sleep(self.delay)
         length = int(h.headers.get("Content-Length") or 0)
@@ -238,10 +257,10 @@ class FakeLineApi:
             parsed = True
         except ValueError:
             body, parsed = None, False
-        record = Recorded(h.command, h.path.split("?")[0], headers, body)
+        record = Recorded(h.command, h.path.split("?")[0], headers, body, data_api=data_api)
         with self._lock:
             self.requests.append(record)
-            status, payload, extra = self._answer(record, parsed)
+            status, payload, extra = self._answer(record, parsed, raw)
             record.status = status
         data = json.dumps(payload).encode()
         h.send_response(status)
@@ -253,19 +272,22 @@ class FakeLineApi:
         h.end_headers()
         h.wfile.write(data)
 
-    def _answer(self, q: Recorded, parsed: bool) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _answer(self, q: Recorded, parsed: bool, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
         """Decide the answer under the lock: auth, faults, validation, tokens, retry keys."""
         if q.headers.get("authorization") != f"Bearer {self.access_token}":
             return 401, {"message": "Authentication failed. Confirm that the access token in the authorization "
                                     "header is valid."}, {}
         for fault in self._faults:
-            if fault.path is None or fault.path == q.path:
+            if fault.path is None or fnmatch.fnmatchcase(q.path, fault.path):  # "/v2/bot/richmenu/*/content"
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 message = fault.message or DEFAULT_MESSAGES.get(fault.status, "Error")
                 return fault.status, {"message": message}, extra
+        if q.data_api or q.path.startswith(("/v2/bot/richmenu", "/v2/bot/user/all/richmenu")):
+            return self._rich_menu_answer(q.method, q.path, q.body, raw, q.headers.get("content-type", ""),
+                                          q.data_api)
         routes = {"/v2/bot/message/reply": self._reply, "/v2/bot/message/push": self._push,
                   "/v2/bot/chat/loading/start": self._loading}
         if q.method != "POST" or q.path not in routes:

@@ -28,13 +28,14 @@ def danger_reply(turn: Turn, categories: tuple[str, ...], ways_on: tuple[str, ..
         if then:
             turn.say(then)
     s.danger_seen += 1
-    calls = tuple(Choice(turn.text(f"safety.call.{c}"), "", uri=_tel(lookup(turn.facts, f"window.{c}.phone")))
-                  for c in contacts)
+    calls = tuple(call(turn, c) for c in contacts)
     return turn.reply(calls + tuple(turn.command(c) for c in ways_on))
 
 
-def _tel(number: object) -> str:
-    return "tel:" + re.sub(r"[^0-9+]", "", str(number))
+def call(turn: Turn, contact: str) -> Choice:
+    """A tap-to-call button for one of the emergency contacts (safety.CONTACT_ORDER)."""
+    number = re.sub(r"[^0-9+]", "", str(lookup(turn.facts, f"window.{contact}.phone")))
+    return Choice(turn.text(f"safety.call.{contact}"), "", uri="tel:" + number)
 
 
 def erased(turn: Turn) -> Reply:

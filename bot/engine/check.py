@@ -13,6 +13,8 @@ from bot.engine.conditions import check_condition
 from bot.engine.facts import CONFIDENCE, Fact
 from bot.engine.flows import FLOW_PREFIX, INPUT_FORMATS, Flow, Node
 from bot.engine.live import DAY_KEYS
+from bot.engine.session import MENU_FLOW
+from bot.engine.shortcuts import EMERGENCY_NODE
 from bot.engine.texts import LANGUAGES, Texts
 from bot.handoff.windows import CHANNELS, ELIGIBILITY, Window
 from bot.safety import CONTACT_ORDER
@@ -23,8 +25,8 @@ ENGINE_KEYS = (
     "common.stale_button", "common.nothing_before", "common.language_set", "common.help",
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
     "common.button.menu", "common.button.back", "common.button.continue", "common.button.human",
-    "common.button.pick_date",
-    "common.button.cancel",
+    "common.button.pick_date", "common.button.cancel", "common.button.windows", "common.button.emergency",
+    "windows.where_to_ask",
     *(f"handoff.{k}" for k in ("queued_open", "queued_later", "already", "cancelled", "nothing_to_cancel",
                                "danger_noted", "counselor_joined", "counselor_says", "timeout", "ended")),
     *(f"handoff.log.{k}" for k in ("cancelled", "danger_shown", "tapped", "sticker", "media", "location",
@@ -117,6 +119,9 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
                         problems.append(f"{flow.id}/{node.name}: {lang} label {option.label!r} is over "
                                         f"{MAX_LABEL} characters")
     problems += _flows_unreachable_from_menu(flows)
+    emergency = flows[MENU_FLOW].nodes.get(EMERGENCY_NODE) if MENU_FLOW in flows else None
+    if emergency is None or emergency.kind != "result":
+        problems.append(f"{MENU_FLOW}: needs a result node {EMERGENCY_NODE!r}: the emergency command shows it")
     for key in ENGINE_KEYS:
         problems += _text_problems(texts, key, facts, settable, "engine")
     if windows is not None:

@@ -22,7 +22,8 @@ from transitions import Machine
 NODE_KINDS = ("say", "ask", "input", "compute", "result")
 INPUT_FORMATS = ("count", "yen", "text", "date")
 FLOW_PREFIX = "flow:"
-DATA_FILES = ("facts", "windows", "counselors", "commands", "danger", "canned")  # data beside the flows, not flows
+# data beside the flows, not flows
+DATA_FILES = ("facts", "windows", "counselors", "commands", "danger", "canned", "richmenu")
 
 
 class FlowError(ValueError):

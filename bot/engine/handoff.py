@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
-PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying_safe")  # still the bot's
+PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying_safe", "windows",
+                "emergency")  # still the bot's
 
 
 def ask_for_person(engine: Engine, s: Session, turn: Turn) -> Reply:

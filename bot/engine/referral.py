@@ -51,24 +51,29 @@ def means_ok(answers: Mapping[str, Any]) -> bool | None:
 
 def referred(turn: Turn) -> list[Window]:
     """The windows for this card, best first. The menu's own emergency card is itself a list of windows."""
+    return [] if turn.session.flow == MENU_FLOW else fitting(turn)
+
+
+def fitting(turn: Turn) -> list[Window]:
+    """The windows that fit where the person is, best first: their problem's, or at the menu the everyday ones."""
     s = turn.session
-    if s.flow == MENU_FLOW:
-        return []
+    problem = None if s.flow == MENU_FLOW else s.flow
     seen, ok = urgencies(s.answers, s.flow), means_ok(s.answers)
-    ordered = recommend(turn.windows.values(), s.flow, seen, ok, turn.at)
-    emergencies = sum(1 for w in ordered if group(w, s.flow, seen, ok) == EMERGENCY)
+    ordered = recommend(turn.windows.values(), problem, seen, ok, turn.at)
+    emergencies = sum(1 for w in ordered if group(w, problem, seen, ok) == EMERGENCY)
     return ordered[: max(MAX_SHOWN, emergencies)]
 
 
-def section(turn: Turn) -> str:
-    """One entry per window: name, number, weekly hours, open now or when next; notes indented below."""
-    return "\n".join(_entry(turn, w) for w in referred(turn))
+def section(turn: Turn, windows: list[Window] | None = None) -> str:
+    """One entry per window (the card's, unless given): name, number, weekly hours, open now or when next;
+    notes indented below."""
+    return "\n".join(_entry(turn, w) for w in (referred(turn) if windows is None else windows))
 
 
-def calls(turn: Turn, limit: int = MAX_CALLS) -> tuple[Choice, ...]:
+def calls(turn: Turn, windows: list[Window] | None = None, limit: int = MAX_CALLS) -> tuple[Choice, ...]:
     """Tap-to-call for the first windows that answer now (a closed line's button would ring out)."""
     out: list[Choice] = []
-    for window in referred(turn):
+    for window in referred(turn) if windows is None else windows:
         phone = _phone(turn, window)
         if phone and DIALABLE.match(phone) and is_open(window, turn.at) and len(out) < limit:
             label = turn.fill("windows.call", {"phone": phone})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 
@@ -79,7 +79,7 @@ class Reply:
     ticket: TicketNote | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
@@ -96,3 +96,12 @@ class Reply:
         note = data.get("ticket")
         ticket = TicketNote(**{**note, "lines": tuple(tuple(x) for x in note.get("lines", ()))}) if note else None
         return cls(tuple(messages), choices, **flags, ticket=ticket)
+
+
+def _plain(value: Any) -> Any:
+    """Like dataclasses.asdict without its deep copies of every string (a turn's reply is built once)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

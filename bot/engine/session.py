@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 MENU_FLOW = "menu"
@@ -28,7 +28,9 @@ class Session:
     ticket: str = ""  # the handoff ticket while `handoff` is set
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        """Shallow on purpose: json.dumps walks the answers itself (dataclasses.asdict deep-copies them first,
+        which cost a whole engine turn's time)."""
+        return json.dumps({f: getattr(self, f) for f in _FIELDS}, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str) -> Session:
@@ -40,3 +42,6 @@ class Session:
         """Back to the menu; language and notification choice stay, answers and history go."""
         self.flow, self.state = MENU_FLOW, MENU_NODE
         self.answers, self.history, self.misses = {}, [], 0
+
+
+_FIELDS = tuple(f.name for f in fields(Session))

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from transitions import MachineError
 
-from bot.engine import handoff
+from bot.engine import handoff, shortcuts
 from bot.engine.care import closed, danger_reply, erased
 from bot.engine.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.engine.inputs import Incoming
@@ -31,7 +31,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any], date], dict[str, Any]]
 MAX_MISSES = 2
 COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
-            "quiet_on", "quiet_off", "human", "cancel")
+            "quiet_on", "quiet_off", "human", "cancel", "windows", "emergency")
 HANDOFF_TIMEOUT_S = 30 * 60
 YES = ("はい", "削除する", "消す", "yes", "delete")
 
@@ -140,6 +140,10 @@ class Engine:
     def _run_command(self, command: str, s: Session, turn: Turn) -> Reply:
         if command == "human":
             return handoff.ask_for_person(self, s, turn)
+        if command == "windows":
+            return shortcuts.windows(turn)
+        if command == "emergency":
+            return shortcuts.emergency(turn, self.flows[MENU_FLOW].nodes[shortcuts.EMERGENCY_NODE])
         if command == "menu":
             s.restart()
         elif command == "back":

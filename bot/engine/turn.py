@@ -59,14 +59,14 @@ class Turn:
         choices = self.choices(node)
         return self.reply(choices + tuple(c for c in extra if c not in choices))
 
-    def card(self, node: Node) -> Card:
-        """The node's sections, then where to ask: the windows that fit, open now or when next."""
+    def card(self, node: Node, refer: bool = True) -> Card:
+        """The node's sections, then (when `refer`) where to ask: the windows that fit, open now or when next."""
         sections = [
             (self.text(sec.heading) if sec.heading else "", self.text(sec.text))
             for sec in node.sections
             if holds(sec.when, self.session.answers)
         ]
-        where = referral.section(self)
+        where = referral.section(self) if refer else ""
         if where:
             sections.append((self.text("windows.heading"), where))
         return Card(self.text(node.title or node.text or ""), tuple(sections), self.text("common.disclaimer"),

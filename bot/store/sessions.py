@@ -21,6 +21,12 @@ from bot.keyring import Keyring
 from bot.store import keys
 
 TURN_TTL = 24 * 3600
+# One round trip for what two reads did: the turn record if this event was stepped already, else the session.
+_LOAD = """
+local turn = redis.call('HGETALL', KEYS[2])
+if #turn > 0 then return {1, turn} end
+return {0, redis.call('GET', KEYS[1])}
+"""
 
 
 class SessionConflict(Exception):
@@ -43,10 +49,7 @@ class SessionStore:
     def load(self, user: str) -> Session:
         return self._session(cast(str | None, self.redis.get(keys.session(user))))
 
-    def turn(self, user: str, event_id: str) -> TurnRecord | None:
-        data: dict[str, Any] = self.redis.hgetall(keys.turn(user, event_id))  # type: ignore[assignment]
-        if not data:
-            return None
+    def _record(self, data: dict[str, Any]) -> TurnRecord:
         return TurnRecord(Reply.from_dict(json.loads(self.keyring.open(data["reply"]))), int(data.get("sent", 0)))
 
     def take_turn(self, user: str, event_id: str, step: Callable[[Session], Reply], tries: int = 5,
@@ -60,10 +63,11 @@ class SessionStore:
             with self.redis.pipeline(transaction=True) as pipe:  # WATCH needs one; a cluster's default is not
                 try:
                     pipe.watch(session_key, turn_key)
-                    if pipe.exists(turn_key):
+                    done, found = cast(list[Any], pipe.eval(_LOAD, 2, session_key, turn_key))
+                    if done:
                         pipe.unwatch()
-                        break
-                    session = self._session(cast(str | None, pipe.get(session_key)))
+                        return self._record(dict(zip(found[::2], found[1::2], strict=True)))
+                    session = self._session(found or None)
                     reply = step(session)
                     pipe.multi()
                     pipe.set(session_key, self.keyring.seal(session.to_json()), ex=self.ttl)
@@ -76,12 +80,7 @@ class SessionStore:
                     return TurnRecord(reply, 0)
                 except redis.WatchError:
                     continue
-        else:
-            raise SessionConflict(user)
-        record = self.turn(user, event_id)
-        if record is None:  # expired between the check and the read: treat as new
-            raise SessionConflict(user)
-        return record
+        raise SessionConflict(user)
 
     def mark_sent(self, user: str, event_id: str, parts: int) -> None:
         self.redis.hset(keys.turn(user, event_id), "sent", parts)
