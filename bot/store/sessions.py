@@ -63,7 +63,9 @@ class SessionStore:
             with self.redis.pipeline(transaction=True) as pipe:  # WATCH needs one; a cluster's default is not
                 try:
                     pipe.watch(session_key, turn_key)
-                    done, found = cast(list[Any], pipe.eval(_LOAD, 2, session_key, turn_key))
+                    # EVAL spelled out: a cluster pipeline's eval() helper refuses, the command itself runs at
+                    # once while watching, on one server as on the node of the person's slot
+                    done, found = cast(list[Any], pipe.execute_command("EVAL", _LOAD, 2, session_key, turn_key))
                     if done:
                         pipe.unwatch()
                         return self._record(dict(zip(found[::2], found[1::2], strict=True)))
