@@ -25,6 +25,7 @@ from bot.store.inbox import Inbox
 
 PREFIX = "local:"
 OUTBOX_TTL = 24 * 3600
+BLOCK_S = 1.0  # one BLPOP at most this long, well under the client's socket timeout
 
 
 class Transport(Protocol):
@@ -46,7 +47,7 @@ class LocalTransport:
     def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
         if done:
             return
-        line = [m.to_dict() for m in render(reply)]  # raises RenderError as the LINE transport would
+        line = render(reply)  # raises RenderError as the LINE transport would
         self._put(env, {"reply": reply.to_dict(), "line": line})
         mark(1)
 
@@ -94,13 +95,19 @@ class LocalChat:
                                                text=text, params=params or {}, timestamp=int(time.time() * 1000)))
 
     def entries(self, wait: float) -> list[dict[str, Any]]:
-        """Whatever arrived: waits up to `wait` seconds for the first entry, then takes all that are there."""
+        """Whatever arrived: waits up to `wait` seconds for the first entry, then takes all that are there.
+
+        BLPOP blocks in short slices: with timeout 0 it would block forever, and one longer than the client's
+        socket timeout (5 s) ends in an error while Redis may still pop an entry for the abandoned call.
+        """
         key = outbox_key(self.user)
-        first = cast(Any, self.redis.blpop([key], timeout=wait))
-        if not first:
-            return []
-        rest = cast(list[str] | None, self.redis.lpop(key, 100)) or []
-        return [json.loads(self.keyring.open(item)) for item in [first[1], *rest]]
+        deadline = time.monotonic() + wait
+        items = cast(list[str] | None, self.redis.lpop(key, 100)) or []
+        while not items and (left := deadline - time.monotonic()) > 0:
+            first = cast(Any, self.redis.blpop([key], timeout=max(min(left, BLOCK_S), 0.01)))
+            if first:
+                items = [first[1], *(cast(list[str] | None, self.redis.lpop(key, 100)) or [])]
+        return [json.loads(self.keyring.open(item)) for item in items]
 
     def receive(self, timeout: float) -> Reply | None:
         """The next reply (the terminal has no loading animation to show), waiting up to `timeout` seconds."""

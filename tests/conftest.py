@@ -25,6 +25,7 @@ from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
 from bot.store.inbox import Inbox
 from tests import line_events as ev
+from tests.browser import browser, live_app, page  # noqa: F401 - defined once: a second browser would clash
 from tests.cluster import LocalCluster
 from tests.fake_line import FakeLineApi
 from tests.harness import Chat

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser import browser, live_app, page, screenshot  # noqa: F401 - fixtures
+from tests.browser import screenshot
 from tests.console import PASSWORD, add_operator
 
 RISK_QUESTION = "これまでに、DVや子どもへの虐待"
 
 
-def log_in(page: Any, base: str, name: str) -> None:  # noqa: F811
+def log_in(page: Any, base: str, name: str) -> None:
     page.goto(f"{base}/console/login")
     page.fill("#login-username", name)
     page.fill("#login-password", PASSWORD)
@@ -19,7 +19,7 @@ def log_in(page: Any, base: str, name: str) -> None:  # noqa: F811
     page.wait_for_selector("#queue")
 
 
-def test_a_counselor_helps_in_the_browser_and_the_bot_resumes(page, live_app, app, chat) -> None:  # noqa: ANN001, F811
+def test_a_counselor_helps_in_the_browser_and_the_bot_resumes(page, live_app, app, chat) -> None:  # noqa: ANN001
     add_operator(app, "aoi")
     page.goto(f"{live_app}/console/")
     assert "/console/login" in page.url  # the console needs a login

@@ -17,7 +17,7 @@ from tests.harness import flex_texts
 
 
 def as_json(reply: Reply) -> list[dict]:
-    return [m.to_dict() for m in render(reply)]
+    return render(reply)
 
 
 def test_a_result_card_is_a_flex_bubble_with_call_buttons_and_a_neutral_alt_text() -> None:
@@ -68,7 +68,8 @@ def test_the_date_picker_renders_within_bounds() -> None:
     ("choices", "why"),
     [
         (tuple(Choice(f"b{i}", f"cmd:{i}") for i in range(14)), "more than 13 quick replies"),
-        ((Choice("あ" * 21, "cmd:menu"),), "longer than 20 characters"),
+        ((Choice("あ" * 21, "cmd:menu"),), "must be 1 to 20 characters"),
+        ((Choice("", "cmd:menu"),), "must be 1 to 20 characters"),
         ((Choice("ok", "x" * 301),), "longer than 300 bytes"),
     ],
 )

@@ -57,5 +57,42 @@ def test_bad_calls_are_refused_clearly(sim) -> None:  # noqa: ANN001
     assert fresh.get("/simulator/api/messages").status_code == 400  # no id: the page was never loaded
 
 
+def test_the_rich_menu_is_the_one_line_is_sent_with_its_picture(sim) -> None:  # noqa: ANN001
+    menu = sim.get("/simulator/api/richmenu").get_json()
+    assert menu["chatBarText"] == "メニュー・相談先" and menu["size"] == {"width": 2500, "height": 843}
+    assert [a["action"]["data"] for a in menu["areas"]] == \
+        ["cmd:menu", "cmd:windows", "cmd:human", "cmd:emergency", "cmd:close"]
+    assert menu["areas"][2]["action"]["displayText"] == "人と話したい"
+    picture = sim.get(menu["image"])
+    assert picture.mimetype == "image/png" and picture.data.startswith(b"\x89PNG")
+
+
+def test_the_page_runs_only_its_own_scripts(sim) -> None:  # noqa: ANN001
+    page = sim.get("/simulator/")
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert page.headers["X-Frame-Options"] == "DENY" and page.headers["Cache-Control"] == "no-store"
+    assert b"<script>" not in page.data and b"onclick=" not in page.data  # no inline script
+
+
 def test_the_simulator_is_off_with_line_credentials(client) -> None:  # noqa: ANN001
     assert client.get("/simulator/").status_code == 404
+
+
+def test_a_long_poll_answers_in_time_however_long_it_waits(settings, redis_url) -> None:  # noqa: ANN001
+    """wait=0 returns at once (BLPOP 0 would block forever); a wait beyond the Redis client's socket timeout
+    ends empty when nothing came, not in a client error."""
+    import time
+
+    import redis
+
+    impatient = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=1.5)
+    client = create_app(settings.with_(simulator=True), impatient).test_client()
+    client.get("/simulator/")
+    started = time.monotonic()
+    assert client.get("/simulator/api/messages?wait=0").get_json() == {"entries": []}
+    assert client.get("/simulator/api/messages").get_json() == {"entries": []}
+    assert time.monotonic() - started < 1
+    waited = client.get("/simulator/api/messages?wait=2.5")
+    assert waited.status_code == 200 and waited.get_json() == {"entries": []}
+    assert 2.4 < time.monotonic() - started < 4
+    impatient.close()

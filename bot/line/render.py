@@ -1,8 +1,10 @@
-"""Engine replies → LINE message objects, within LINE's limits (DESIGN §7).
+"""Engine replies → LINE messages (the Messaging API's JSON), within LINE's limits (DESIGN §7).
 
 Texts become text messages, result cards flex bubbles. Long texts and cards are split across messages,
 never truncated; a label or postback that LINE would refuse is an internal error here, loudly, rather than
-a 400 at 3 a.m.
+a 400 at 3 a.m. Plain JSON rather than the SDK's typed models: building and serialising those cost more CPU
+per answer than the whole rest of a turn (measured with the benchmark's profile), and the limits that
+matter are checked here anyway.
 """
 
 from __future__ import annotations
@@ -10,19 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from linebot.v3.messaging import (
-    DatetimePickerAction,
-    FlexMessage,
-    Message,
-    MessageAction,
-    PostbackAction,
-    QuickReply,
-    QuickReplyItem,
-    TextMessage,
-    URIAction,
-)
-
 from bot.engine.replies import Card, Choice, Reply, Text
+
+Message = dict[str, Any]  # one message as the Messaging API takes it
 
 MAX_TEXT = 5000
 MAX_QUICK_REPLIES = 13
@@ -50,20 +42,21 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [*parts, text] if text else parts
 
 
-def _action(choice: Choice) -> Any:
-    if len(choice.label) > MAX_LABEL:
-        raise RenderError(f"button label longer than {MAX_LABEL} characters ({len(choice.label)})")
+def _action(choice: Choice) -> dict[str, Any]:
+    if not 1 <= len(choice.label) <= MAX_LABEL:
+        raise RenderError(f"button label must be 1 to {MAX_LABEL} characters ({len(choice.label)})")
     if len(choice.data.encode()) > MAX_POSTBACK_BYTES:
         raise RenderError(f"postback data longer than {MAX_POSTBACK_BYTES} bytes")
     if choice.uri:
-        return URIAction(label=choice.label, uri=choice.uri)
+        return {"type": "uri", "label": choice.label, "uri": choice.uri}
     if choice.picker:
-        return DatetimePickerAction(label=choice.label, data=choice.data, mode=choice.picker,
-                                    initial=choice.latest or None, min=choice.earliest or None,
-                                    max=choice.latest or None)
+        bounds = {"initial": choice.latest, "min": choice.earliest, "max": choice.latest}
+        return {"type": "datetimepicker", "label": choice.label, "data": choice.data, "mode": choice.picker,
+                **{k: v for k, v in bounds.items() if v}}
     if choice.data:
-        return PostbackAction(label=choice.label, data=choice.data, displayText=choice.text or choice.label)
-    return MessageAction(label=choice.label, text=choice.text or choice.label)
+        return {"type": "postback", "label": choice.label, "data": choice.data,
+                "displayText": choice.text or choice.label}
+    return {"type": "message", "label": choice.label, "text": choice.text or choice.label}
 
 
 # ── result cards as flex bubbles ─────────────────────────────────────────────────────────────────
@@ -90,7 +83,7 @@ def _bubble(title: str, sections: list[tuple[str, str]], footer: str, links: tup
     }
     tail: list[dict[str, Any]] = [
         {"type": "button", "style": "primary", "color": ACCENT, "height": "sm",
-         "action": _action(link).to_dict()} for link in links
+         "action": _action(link)} for link in links
     ]
     if footer:
         tail.append(_text(footer, size="xxs", color=GREY, margin="md"))
@@ -128,12 +121,12 @@ def render(reply: Reply) -> list[Message]:
     messages: list[Message] = []
     for message in reply.messages:
         if isinstance(message, Text):
-            messages += [TextMessage(text=t) for t in split_text(message.text)]
+            messages += [{"type": "text", "text": t} for t in split_text(message.text)]
         else:
-            messages += [FlexMessage.from_dict({"type": "flex", "altText": _alt(message), "contents": bubble})
+            messages += [{"type": "flex", "altText": _alt(message), "contents": bubble}
                          for bubble in card_bubbles(message)]
     if len(reply.choices) > MAX_QUICK_REPLIES:
         raise RenderError(f"more than {MAX_QUICK_REPLIES} quick replies ({len(reply.choices)})")
     if reply.choices and messages:
-        messages[-1].quick_reply = QuickReply(items=[QuickReplyItem(action=_action(c)) for c in reply.choices])
+        messages[-1]["quickReply"] = {"items": [{"type": "action", "action": _action(c)} for c in reply.choices]}
     return messages

@@ -11,9 +11,11 @@ import secrets
 from typing import Any
 
 import redis
-from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, url_for
 
+from bot.console.web import HEADERS
 from bot.keyring import Keyring
+from bot.line import richmenu
 from bot.local import LocalChat
 from bot.store.inbox import Inbox
 
@@ -42,6 +44,14 @@ def _person() -> str:
 
 def _with_cookie(response: Response, person: str) -> Response:
     response.set_cookie(COOKIE, person, httponly=True, samesite="Strict", max_age=7 * 86400)
+    return response
+
+
+@simulator.after_request
+def protect(response: Response) -> Response:
+    """The console's headers: scripts and styles only from our own files, no framing, nothing cached."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
 
 
@@ -82,3 +92,23 @@ def messages() -> Response:
         wait = 0.0
     entries = _chat(_person()).entries(wait)
     return jsonify(entries=[{k: v for k, v in e.items() if k != "reply"} for e in entries])
+
+
+def _menu() -> richmenu.RichMenuSpec:
+    """Read at each call, so a changed flows/richmenu.yaml shows on the next reload."""
+    try:
+        return richmenu.load_richmenu(current_app.extensions["kakehashi.settings"])
+    except richmenu.RichMenuError as exc:
+        abort(404, str(exc))
+
+
+@simulator.get("/api/richmenu")
+def richmenu_definition() -> Response:
+    """The rich menu object LINE is sent (areas with postbacks `cmd:<command>`, the chat bar), and its picture."""
+    return jsonify({**richmenu.request(_menu()), "image": url_for("simulator.richmenu_picture")})
+
+
+@simulator.get("/richmenu.png")
+def richmenu_picture() -> Response:
+    data = richmenu.image_bytes(_menu())
+    return Response(data, mimetype=richmenu.image_info(data)[0])

@@ -14,7 +14,7 @@ import redis
 from bot.envelope import Envelope
 from bot.keyring import Keyring
 from bot.store import keys
-from bot.store.scripts import Lua
+from bot.store.scripts import eval_in
 
 SEEN_TTL = 24 * 3600
 
@@ -29,23 +29,20 @@ return false
 class Inbox:
     def __init__(self, r: redis.Redis, partitions: int, keyring: Keyring) -> None:
         self.redis, self.partitions, self.keyring = r, partitions, keyring
-        self._accept = Lua(r, _ACCEPT)
 
     def accept(self, events: Iterable[Envelope]) -> int:
-        """Queue every event not seen before; returns how many were new. Raises RedisError when down."""
+        """Queue every event not seen before; returns how many were new. Raises RedisError when down.
+
+        One round trip for the whole batch: the scripts and the doorbell go in one pipeline (as EVAL: see
+        bot/store/scripts.py).
+        """
         pipe = self.redis.pipeline(transaction=False)
-        rung: set[int] = set()
-        count = 0
-        for event in events:
-            rung.add(self._queue(pipe, self.keyring.user_key(event.chat_id), event))
-            count += 1
+        rung = {self._queue(pipe, self.keyring.user_key(event.chat_id), event) for event in events}
+        count = len(pipe)  # scripts queued (a cluster pipeline keeps no command_stack)
         if not count:
             return 0
-        results = pipe.execute()
-        new = sum(1 for r in results if r)
-        if new:
-            self._ring(rung)
-        return new
+        self._ring(pipe, rung)
+        return sum(1 for r in pipe.execute()[:count] if r)
 
     def enqueue(self, user: str, event: Envelope) -> bool:
         """An event of our own (a counselor's message, a handoff ending) into the person's ordered stream.
@@ -53,21 +50,18 @@ class Inbox:
         Same dedupe as LINE's events: enqueueing one event id twice queues it once.
         """
         pipe = self.redis.pipeline(transaction=False)
-        p = self._queue(pipe, user, event)
-        new = bool(pipe.execute()[0])
-        if new:
-            self._ring({p})
-        return new
+        self._ring(pipe, {self._queue(pipe, user, event)})
+        return bool(pipe.execute()[0])
 
     def _queue(self, pipe: redis.client.Pipeline, user: str, event: Envelope) -> int:
         p = keys.partition_of(user, self.partitions)
-        self._accept(keys=[keys.seen(p, event.event_id), keys.stream(p)],
-                     args=[SEEN_TTL, user, self.keyring.seal(event.to_json())], client=pipe)
+        eval_in(pipe, _ACCEPT, [keys.seen(p, event.event_id), keys.stream(p)], SEEN_TTL, user,
+                self.keyring.seal(event.to_json()))
         return p
 
-    def _ring(self, partitions: set[int]) -> None:
-        """Best effort: a sweep finds the work anyway if this bell is lost."""
-        bell = self.redis.pipeline(transaction=False)
-        bell.rpush(keys.DOORBELL, *sorted(partitions))
-        bell.ltrim(keys.DOORBELL, -1000, -1)
-        bell.execute()
+    @staticmethod
+    def _ring(pipe: redis.client.Pipeline, partitions: set[int]) -> None:
+        """Wake the workers (best effort: a sweep finds the work anyway if this bell is lost or rings for an
+        event that turned out to be a redelivery)."""
+        pipe.rpush(keys.DOORBELL, *sorted(partitions))
+        pipe.ltrim(keys.DOORBELL, -1000, -1)

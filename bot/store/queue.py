@@ -15,7 +15,7 @@ from typing import Any
 import redis
 
 from bot.store import keys
-from bot.store.scripts import Lua
+from bot.store.scripts import eval_in
 
 GROUP = "workers"
 LEASE_MS = 20_000
@@ -41,8 +41,7 @@ class Entry:
 class PartitionQueue:
     def __init__(self, r: redis.Redis, partitions: int, consumer: str) -> None:
         self.redis, self.partitions, self.consumer = r, partitions, consumer
-        self._renew = Lua(r, _RENEW)
-        self._release = Lua(r, _RELEASE)
+        self._release = r.register_script(_RELEASE)
 
     def ensure_groups(self) -> None:
         for p in range(self.partitions):
@@ -60,7 +59,7 @@ class PartitionQueue:
         """Extend the leases we hold; returns the partitions we lost."""
         pipe = self.redis.pipeline(transaction=False)
         for p in held:
-            self._renew(keys=[keys.lease(p)], args=[self.consumer, LEASE_MS], client=pipe)
+            eval_in(pipe, _RENEW, [keys.lease(p)], self.consumer, LEASE_MS)
         return [p for p, ok in zip(held, pipe.execute(), strict=True) if not ok]
 
     def release(self, p: int) -> None:

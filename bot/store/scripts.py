@@ -1,9 +1,8 @@
-"""Lua scripts that run alike on one Redis server and on a cluster, called alone or inside a pipeline.
+"""Lua scripts inside pipelines, alike on one Redis server and on a cluster.
 
-On one server redis-py loads a pipeline's scripts before sending it. A cluster pipeline cannot know which
-nodes have seen a script (a new, restarted or promoted node has not), so redis-py refuses EVALSHA there, and
-its `eval` helper too. Inside a cluster pipeline the script therefore travels whole, as a plain EVAL command:
-ours are a few lines each, and each still runs on the one node that owns its keys.
+They go as EVAL with the script's text (a few lines each): a registered script would cost a SCRIPT EXISTS
+round trip on every pipeline of one server, and a cluster pipeline refuses EVALSHA and its own `eval()`
+helper altogether, since it cannot load a script first on whichever nodes the pipeline reaches.
 """
 
 from __future__ import annotations
@@ -11,15 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import redis
-from redis.cluster import ClusterPipeline
 
-
-class Lua:
-    def __init__(self, r: redis.Redis, source: str) -> None:
-        self.script = r.register_script(source)
-
-    def __call__(self, keys: Sequence[str], args: Sequence[str | int | float] = (), client: Any = None) -> Any:
-        if isinstance(client, ClusterPipeline):
-            return client.execute_command("EVAL", self.script.script, len(keys), *keys, *args)
-        return self.script(keys=keys, args=args, client=client)
+def eval_in(pipe: Any, script: str, keys: Sequence[str], *args: str | int | float) -> Any:
+    """Queue `script` in `pipe`, or run it at once while the pipe is watching keys (before MULTI)."""
+    return pipe.execute_command("EVAL", script, len(keys), *keys, *args)

@@ -19,6 +19,7 @@ from bot.engine.replies import Reply
 from bot.engine.session import Session
 from bot.keyring import Keyring
 from bot.store import keys
+from bot.store.scripts import eval_in
 
 TURN_TTL = 24 * 3600
 # One round trip for what two reads did: the turn record if this event was stepped already, else the session.
@@ -63,9 +64,7 @@ class SessionStore:
             with self.redis.pipeline(transaction=True) as pipe:  # WATCH needs one; a cluster's default is not
                 try:
                     pipe.watch(session_key, turn_key)
-                    # EVAL spelled out: a cluster pipeline's eval() helper refuses, the command itself runs at
-                    # once while watching, on one server as on the node of the person's slot
-                    done, found = cast(list[Any], pipe.execute_command("EVAL", _LOAD, 2, session_key, turn_key))
+                    done, found = cast(list[Any], eval_in(pipe, _LOAD, [session_key, turn_key]))
                     if done:
                         pipe.unwatch()
                         return self._record(dict(zip(found[::2], found[1::2], strict=True)))
