@@ -144,15 +144,18 @@ def test_the_rich_menu_asks_for_a_person(page, live_app, worker, desk) -> None: 
     page.set_viewport_size({"width": 480, "height": 900})
     greeted(page, live_app)
     menu, toggle = page.locator("#sim-richmenu"), page.locator("#sim-richmenu-toggle")
-    assert menu.is_visible() and toggle.inner_text().startswith("メニュー・相談先")  # `selected`: open at first
+    menu.wait_for(state="visible")  # drawn once its definition arrives
+    page.wait_for_function("() => document.querySelector('#sim-richmenu img')?.complete")
+    assert toggle.inner_text().startswith("メニュー・相談先")  # `selected`: open at first
     assert page.eval_on_selector("#sim-richmenu img", "i => i.complete && i.naturalWidth") == 2500
     areas = page.locator("#sim-richmenu [data-command]")
     assert [areas.nth(i).get_attribute("data-command") for i in range(areas.count())] == \
         ["menu", "windows", "human", "emergency", "close"]
     toggle.click()
-    assert not menu.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    menu.wait_for(state="hidden")
+    assert toggle.get_attribute("aria-expanded") == "false"
     toggle.click()
-    assert menu.is_visible()
+    menu.wait_for(state="visible")
     page.mouse.move(0, 0)  # no area under the pointer, for the picture
     screenshot(page, "simulator-richmenu")
 
