@@ -109,6 +109,16 @@ def _data_key(env: Mapping[str, str]) -> str | None:
     return ",".join(k.strip() for k in raw.split(","))
 
 
+def _cluster(env: Mapping[str, str], redis_url: str | None) -> bool:
+    """A cluster is reached over TCP through any of its nodes; the embedded server is never one."""
+    if not _flag(env, "KAKEHASHI_REDIS_CLUSTER"):
+        return False
+    if not redis_url or redis_url.startswith("unix://"):
+        raise SettingsError("KAKEHASHI_REDIS_CLUSTER=1 needs REDIS_URL=redis://<host>:<port> (or rediss://) naming "
+                            "a node of the cluster")
+    return True
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from the environment, failing fast on the first bad value."""
     env = os.environ if env is None else env
@@ -135,7 +145,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         or "",
         line_timeout=float(_int(env, "KAKEHASHI_LINE_TIMEOUT", 10)),
         redis_url=redis_url,
-        redis_cluster=_flag(env, "KAKEHASHI_REDIS_CLUSTER"),
+        redis_cluster=_cluster(env, redis_url),
         data_dir=Path(env.get("KAKEHASHI_DATA_DIR") or "var"),
         session_ttl=_int(env, "KAKEHASHI_SESSION_TTL", 7 * 24 * 3600, minimum=60),
         tz=tz,

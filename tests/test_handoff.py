@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from bot.handoff.desk import Desk, Sent
 from bot.handoff.tickets import CLOSED, DANGER, QUEUED, WITH_COUNSELOR, Ticket, TicketStore, record_key
 from bot.keyring import resolve_keyring
@@ -39,6 +41,7 @@ def into_visitation(chat) -> None:  # noqa: ANN001
     assert RISK_QUESTION in chat.tap("別居中").text
 
 
+@pytest.mark.cluster
 def test_full_handoff_and_the_bot_resumes_where_it_was(chat, desk, fake_line) -> None:  # noqa: ANN001
     into_visitation(chat)
     answer = chat.say("人と話したい")
@@ -118,6 +121,7 @@ def test_cancel_returns_to_the_bot_and_a_late_counselor_reply_is_not_sent(chat, 
     assert "取り消すものはありません" in chat.say("キャンセル").text
 
 
+@pytest.mark.cluster
 def test_a_queue_timeout_tells_the_person_honestly_and_returns_them(chat, desk, worker) -> None:  # noqa: ANN001
     tuesday_morning = 1795482000_000  # 2026-11-24 10:00 in Tokyo: counselors on duty, wait long over now
     chat.send(ev.text(chat.user, "人と話したい", timestamp=tuesday_morning))
@@ -133,6 +137,7 @@ def test_a_queue_timeout_tells_the_person_honestly_and_returns_them(chat, desk, 
     assert "どんなこと" in chat.say("メニュー").text  # the bot answers again
 
 
+@pytest.mark.cluster
 def test_only_one_of_two_counselors_claims_a_ticket(chat, desk) -> None:  # noqa: ANN001
     chat.say("人と話したい")
     ticket = the_ticket(desk)
@@ -155,6 +160,7 @@ def test_only_one_of_two_counselors_claims_a_ticket(chat, desk) -> None:  # noqa
     assert sum("相談員：" in m["text"] for m in chat.fake.messages_to(chat.user)) == 1
 
 
+@pytest.mark.cluster
 def test_a_handoff_survives_a_restart_of_the_worker(chat, desk, worker, settings, r) -> None:  # noqa: ANN001
     into_visitation(chat)
     chat.say("人と話したい")
@@ -172,6 +178,7 @@ def test_a_handoff_survives_a_restart_of_the_worker(chat, desk, worker, settings
         restarted.stop()
 
 
+@pytest.mark.cluster
 def test_erasing_data_mid_handoff_removes_the_ticket_everywhere(chat, desk, r) -> None:  # noqa: ANN001
     chat.say("人と話したい")
     ticket = the_ticket(desk)
@@ -208,6 +215,7 @@ def test_every_result_offers_a_person(chat) -> None:  # noqa: ANN001
     assert "親子交流" in card.text and "人と話したい" in card.labels and len(card.labels) <= 13
 
 
+@pytest.mark.cluster
 def test_a_terminal_chat_reaches_a_counselor_through_the_same_worker(settings, r, desk, worker) -> None:  # noqa: ANN001
     keyring = resolve_keyring(settings)
     local = LocalChat(r, Inbox(r, settings.partitions, keyring), keyring, "terminal:test")
@@ -222,6 +230,7 @@ def test_a_terminal_chat_reaches_a_counselor_through_the_same_worker(settings, r
     assert arrived is not None and "相談員：ターミナルの方、こんにちは" in arrived.messages[-1].text  # type: ignore[union-attr]
 
 
+@pytest.mark.cluster
 def test_closed_tickets_are_forgotten_after_the_retention_period(chat, desk, r, settings) -> None:  # noqa: ANN001
     chat.say("人と話したい")
     ticket = the_ticket(desk)

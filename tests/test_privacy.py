@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from tests import line_events as ev
 
 SAID = ["弁護士費用が心配", "いいえ", "3人", "東京23区", "213456", "65432", "1234567", "はい",
@@ -29,6 +31,7 @@ def every_value(r) -> list[str]:  # noqa: ANN001
     return out
 
 
+@pytest.mark.cluster
 def test_redis_and_logs_hold_nothing_readable_about_users(new_chat, r, caplog) -> None:  # noqa: ANN001
     caplog.set_level(logging.DEBUG)
     users = [new_chat(n) for n in (11, 12)]
@@ -51,6 +54,7 @@ def user_traces(r, user_key: str) -> list[str]:  # noqa: ANN001
     return [v for v in every_value(r) if user_key in v]
 
 
+@pytest.mark.cluster
 def test_delete_my_data_asks_first_then_leaves_no_trace(chat, r) -> None:  # noqa: ANN001
     import base64
 

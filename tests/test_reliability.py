@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from bot.app import create_app
 from bot.envelope import Envelope
 from bot.line.sender import retry_key
@@ -32,6 +34,7 @@ def settled(r, partitions: int = 4, timeout: float = 5.0) -> bool:  # noqa: ANN0
     return False
 
 
+@pytest.mark.cluster
 def test_redelivered_event_is_answered_once(chat, fake_line) -> None:  # noqa: ANN001
     event = ev.text(chat.user, "メニュー")
     chat.send(event)
@@ -41,6 +44,7 @@ def test_redelivered_event_is_answered_once(chat, fake_line) -> None:  # noqa: A
     assert len(fake_line.deliveries()) == 2
 
 
+@pytest.mark.cluster
 def test_twenty_events_at_once_are_all_answered_in_order(chat, fake_line, r) -> None:  # noqa: ANN001
     events = [ev.text(chat.user, f"{n}") for n in range(20)]
     for event in events:
@@ -97,6 +101,7 @@ def test_line_500_is_retried_with_the_same_key_and_delivered_once(chat, fake_lin
     assert len(fake_line.deliveries()) == 1
 
 
+@pytest.mark.cluster
 def test_a_worker_that_died_holding_entries_is_replaced(settings, r, client, fake_line) -> None:  # noqa: ANN001
     chat = Chat(client, fake_line, SECRET, ev.user_id(3))
     chat.post(ev.text(chat.user, "メニュー"))
@@ -115,6 +120,7 @@ def test_a_worker_that_died_holding_entries_is_replaced(settings, r, client, fak
         worker.stop()
 
 
+@pytest.mark.cluster
 def test_a_turn_saved_but_not_sent_is_sent_without_stepping_again(settings, r, client, fake_line) -> None:  # noqa: ANN001
     worker = build_worker(settings, r)
     chat = Chat(client, fake_line, SECRET, ev.user_id(4))
@@ -134,12 +140,13 @@ def test_a_turn_saved_but_not_sent_is_sent_without_stepping_again(settings, r, c
         worker.stop()
 
 
+@pytest.mark.cluster
 def test_poison_event_is_dead_lettered_and_the_user_goes_on(chat, fake_line, r, settings) -> None:  # noqa: ANN001
     chat.send(ev.follow(chat.user))
     user = next(iter(r.scan_iter("kh:{*}:session"))).split("{")[1].split("}")[0]
     p = keys.partition_of(user, settings.partitions)
     r.xadd(keys.stream(p), {"u": user, "e": "this is not an envelope"})
-    r.rpush("kh:{doorbell}:partitions", p)
+    r.rpush(keys.DOORBELL, p)
     answer = chat.say("ヘルプ", timeout=20)
     assert "戻る" in answer.text
     dead = r.xrange(keys.DEADLETTERS)
@@ -147,6 +154,7 @@ def test_poison_event_is_dead_lettered_and_the_user_goes_on(chat, fake_line, r, 
     assert settled(r)
 
 
+@pytest.mark.cluster
 def test_line_refusing_for_good_is_dead_lettered_not_retried(chat, fake_line, r) -> None:  # noqa: ANN001
     fake_line.fail_next(403, path="/v2/bot/message/push")
     chat.post(ev.redelivered(ev.text(chat.user, "メニュー")))

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests import line_events as ev
+from tests.conftest import DATA_KEY, Backend
 from tests.fake_line import FakeLineApi
 
 SECRET = "serve-test-secret"
@@ -53,11 +54,15 @@ def post(base: str, *events: dict) -> int:
 
 
 @pytest.fixture
-def served(tmp_path: Path, fake_line: FakeLineApi):  # noqa: ANN201
+def served(tmp_path: Path, fake_line: FakeLineApi, backend: Backend, request: pytest.FixtureRequest):  # noqa: ANN201
+    """On one server: the embedded one serve starts itself. On a cluster: REDIS_URL, the flag and a data key."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "KAKEHASHI_DATA_KEY")}
     env.update(PORT=str(port), LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=fake_line.access_token,
                LINE_API_BASE_URL=fake_line.url, KAKEHASHI_DATA_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="2")
+    if backend.cluster:
+        request.getfixturevalue("r")  # flushed: nothing an earlier test left for this worker to answer
+        env.update(REDIS_URL=backend.url, KAKEHASHI_REDIS_CLUSTER="1", KAKEHASHI_DATA_KEY=DATA_KEY)
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -72,6 +77,7 @@ def served(tmp_path: Path, fake_line: FakeLineApi):  # noqa: ANN201
         process.wait()
 
 
+@pytest.mark.cluster
 def test_serve_answers_a_harness_and_stops_cleanly_on_sigterm(served, fake_line: FakeLineApi) -> None:  # noqa: ANN001
     base, process = served
     user = ev.user_id("serve")

@@ -27,6 +27,8 @@ def test_defaults_have_no_secrets() -> None:
         ({"LINE_API_BASE_URL": "ftp://x"}, "LINE_API_BASE_URL"),
         ({"KAKEHASHI_DATA_KEY": "short"}, "KAKEHASHI_DATA_KEY"),
         ({"KAKEHASHI_REDIS_CLUSTER": "maybe"}, "KAKEHASHI_REDIS_CLUSTER"),
+        ({"KAKEHASHI_REDIS_CLUSTER": "1"}, "KAKEHASHI_REDIS_CLUSTER"),  # a cluster, but where?
+        ({"KAKEHASHI_REDIS_CLUSTER": "1", "REDIS_URL": "unix:///tmp/r.sock"}, "KAKEHASHI_REDIS_CLUSTER"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], named: str) -> None:

@@ -25,6 +25,7 @@ def poll(client, until: str = "", tries: int = 20) -> list[dict]:  # noqa: ANN00
     raise AssertionError(f"{until!r} never arrived: {got}")
 
 
+@pytest.mark.cluster
 def test_a_new_user_is_greeted_and_taps_through_line_messages(sim, worker) -> None:  # noqa: ANN001
     assert sim.post("/simulator/api/new").status_code == 200
     [greeting] = poll(sim, "かけはし")
@@ -36,6 +37,7 @@ def test_a_new_user_is_greeted_and_taps_through_line_messages(sim, worker) -> No
     assert asked["line"][0]["type"] == "text"
 
 
+@pytest.mark.cluster
 def test_people_in_two_browsers_do_not_meet(settings, r, worker) -> None:  # noqa: ANN001
     app = create_app(settings.with_(simulator=True), r)
     one, two = app.test_client(), app.test_client()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import redis
 
 from bot.app import create_app
@@ -25,6 +26,7 @@ def queued(r: redis.Redis, partitions: int = 4) -> int:
     return sum(r.xlen(keys.stream(p)) for p in range(partitions))
 
 
+@pytest.mark.cluster
 def test_signed_event_is_queued_and_answered_200(client, r) -> None:  # noqa: ANN001
     body = ev.body(ev.text(ev.user_id(1), "こんにちは"))
     response = post(client, body, ev.sign(body, SECRET))
@@ -84,6 +86,7 @@ def test_unknown_or_broken_events_are_200_and_logged(client, r, caplog) -> None:
     assert "skipped" in caplog.text
 
 
+@pytest.mark.cluster
 def test_redelivered_event_is_queued_once(client, r) -> None:  # noqa: ANN001
     event = ev.text(ev.user_id(1), "hi")
     for e in (event, ev.redelivered(event), event):
@@ -108,6 +111,7 @@ def test_no_channel_secret_refuses_everything(settings, r) -> None:  # noqa: ANN
     assert queued(r) == 0
 
 
+@pytest.mark.cluster
 def test_healthz_and_readyz(client, r, worker) -> None:  # noqa: ANN001
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz")

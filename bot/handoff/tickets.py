@@ -238,14 +238,18 @@ class TicketStore:
         """Forget closed tickets past the retention period (their content has expired already)."""
         old = cast(list[str], self.redis.zrangebyscore(CLOSED_AT, "-inf", now - self.retention_s))
         for ticket in old:
+            # Two transactions, as the person's keys and the index live in different cluster slots: the
+            # person's first, so a crash in between leaves an index entry the next purge finds again.
             user = self.owner(ticket)
-            pipe = self.redis.pipeline(transaction=True)
-            pipe.zrem(CLOSED_AT, ticket)
-            pipe.hdel(OWNERS, ticket)
             if user:
-                pipe.srem(tickets_of_key(user), ticket)
-                pipe.delete(record_key(user, ticket), transcript_key(user, ticket))
-            pipe.execute()
+                content = self.redis.pipeline(transaction=True)
+                content.srem(tickets_of_key(user), ticket)
+                content.delete(record_key(user, ticket), transcript_key(user, ticket))
+                content.execute()
+            index = self.redis.pipeline(transaction=True)
+            index.zrem(CLOSED_AT, ticket)
+            index.hdel(OWNERS, ticket)
+            index.execute()
         return len(old)
 
     # ── reading, for the console ──────────────────────────────────────────────────────────

@@ -13,6 +13,7 @@ flush that gets through (so the webhook's 503s are counted once Redis is back).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import threading
 import weakref
 from collections import Counter
@@ -83,6 +84,11 @@ _unflushed: weakref.WeakSet[Counters] = weakref.WeakSet()
 
 @atexit.register
 def flush_all() -> None:
-    """Write every instance's counts now: when the process exits (tests: between two cases)."""
+    """At the end (of the process; in tests, of a case): write every instance's counts once, forget what
+    cannot be written — there is no later to retry in."""
     for counters in list(_unflushed):
-        counters.flush()
+        with contextlib.suppress(Exception):  # a client already closed, a server already gone
+            counters.flush()
+        with counters._lock:
+            counters._pending.clear()
+        _unflushed.discard(counters)

@@ -18,7 +18,6 @@ import redis
 
 from bot.logs import USER_PREFIX
 from bot.store import keys
-from bot.store.inbox import DOORBELL
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class DeadLetters:
             # harmless (see the module's docstring); the other order could lose it.
             self.redis.xadd(keys.stream(p), {"u": fields["u"], "e": fields["e"]})
             self.redis.xdel(keys.DEADLETTERS, eid)
-            self.redis.rpush(DOORBELL, p)
+            self.redis.rpush(keys.DOORBELL, p)
             done.append(eid)
         return done
 

@@ -14,9 +14,9 @@ import redis
 from bot.envelope import Envelope
 from bot.keyring import Keyring
 from bot.store import keys
+from bot.store.scripts import eval_in
 
 SEEN_TTL = 24 * 3600
-DOORBELL = "kh:{doorbell}:partitions"
 
 _ACCEPT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -33,12 +33,12 @@ class Inbox:
     def accept(self, events: Iterable[Envelope]) -> int:
         """Queue every event not seen before; returns how many were new. Raises RedisError when down.
 
-        One round trip for the whole batch: the scripts and the doorbell go in one pipeline (EVAL, not a
-        registered script, which would cost a SCRIPT EXISTS round trip on every pipeline).
+        One round trip for the whole batch: the scripts and the doorbell go in one pipeline (as EVAL: see
+        bot/store/scripts.py).
         """
         pipe = self.redis.pipeline(transaction=False)
         rung = {self._queue(pipe, self.keyring.user_key(event.chat_id), event) for event in events}
-        count = len(pipe.command_stack)
+        count = len(pipe)  # scripts queued (a cluster pipeline keeps no command_stack)
         if not count:
             return 0
         self._ring(pipe, rung)
@@ -55,13 +55,13 @@ class Inbox:
 
     def _queue(self, pipe: redis.client.Pipeline, user: str, event: Envelope) -> int:
         p = keys.partition_of(user, self.partitions)
-        pipe.eval(_ACCEPT, 2, keys.seen(p, event.event_id), keys.stream(p), SEEN_TTL, user,
-                  self.keyring.seal(event.to_json()))
+        eval_in(pipe, _ACCEPT, [keys.seen(p, event.event_id), keys.stream(p)], SEEN_TTL, user,
+                self.keyring.seal(event.to_json()))
         return p
 
     @staticmethod
     def _ring(pipe: redis.client.Pipeline, partitions: set[int]) -> None:
         """Wake the workers (best effort: a sweep finds the work anyway if this bell is lost or rings for an
         event that turned out to be a redelivery)."""
-        pipe.rpush(DOORBELL, *sorted(partitions))
-        pipe.ltrim(DOORBELL, -1000, -1)
+        pipe.rpush(keys.DOORBELL, *sorted(partitions))
+        pipe.ltrim(keys.DOORBELL, -1000, -1)

@@ -2,7 +2,8 @@
 
 Everything of one user shares the hash tag `{<user-key>}` so it lands in one cluster slot; the user key is
 an HMAC of the LINE chat id, never the id itself. Stream partitions carry their own tag `{p<n>}` so they
-spread over the slots.
+spread over the slots (and the masters: tests/test_cluster.py checks the default count reaches all three of a
+3-master cluster). Keys every process shares (dead letters, live workers, the doorbell) have a tag each.
 """
 
 from __future__ import annotations
@@ -47,3 +48,4 @@ def attempts(partition: int) -> str:
 
 DEADLETTERS = "kh:{deadletters}:events"
 WORKERS = "kh:{workers}:alive"
+DOORBELL = "kh:{doorbell}:partitions"  # partitions with new work, for idle workers blocked on it

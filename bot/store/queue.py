@@ -15,7 +15,7 @@ from typing import Any
 import redis
 
 from bot.store import keys
-from bot.store.inbox import DOORBELL
+from bot.store.scripts import eval_in
 
 GROUP = "workers"
 LEASE_MS = 20_000
@@ -49,7 +49,6 @@ class PartitionQueue:
     def __init__(self, r: redis.Redis, partitions: int, consumer: str, lease_ms: int = LEASE_MS) -> None:
         self.redis, self.partitions, self.consumer, self.lease_ms = r, partitions, consumer, lease_ms
         self._acquire = r.register_script(_ACQUIRE)
-        self._renew = r.register_script(_RENEW)
         self._release = r.register_script(_RELEASE)
 
     def ensure_groups(self) -> None:
@@ -68,7 +67,7 @@ class PartitionQueue:
         """Extend the leases we hold; returns the partitions we lost."""
         pipe = self.redis.pipeline(transaction=False)
         for p in held:
-            self._renew(keys=[keys.lease(p)], args=[self.consumer, self.lease_ms], client=pipe)
+            eval_in(pipe, _RENEW, [keys.lease(p)], self.consumer, self.lease_ms)
         return [p for p, ok in zip(held, pipe.execute(), strict=True) if not ok]
 
     def release(self, p: int) -> None:
@@ -126,15 +125,15 @@ class PartitionQueue:
         return [p for p, n in enumerate(pipe.execute()) if n]
 
     def wait_bell(self, timeout: float) -> int | None:
-        got = self.redis.blpop([DOORBELL], timeout=timeout)
+        got = self.redis.blpop([keys.DOORBELL], timeout=timeout)
         return int(got[1]) if got else None
 
     def ring(self, p: int) -> None:
-        self.redis.rpush(DOORBELL, p)
+        self.redis.rpush(keys.DOORBELL, p)
 
     def wake(self, n: int) -> None:
         """Wake `n` waiting threads (a bell for no partition), so stopping takes no second."""
-        self.redis.rpush(DOORBELL, *([-1] * n))
+        self.redis.rpush(keys.DOORBELL, *([-1] * n))
 
     def has_work(self, p: int) -> bool:
         return bool(self.redis.xlen(keys.stream(p)))

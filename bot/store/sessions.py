@@ -19,6 +19,7 @@ from bot.engine.replies import Reply
 from bot.engine.session import Session
 from bot.keyring import Keyring
 from bot.store import keys
+from bot.store.scripts import eval_in
 
 TURN_TTL = 24 * 3600
 # One round trip for what two reads did: the turn record if this event was stepped already, else the session.
@@ -63,10 +64,10 @@ class SessionStore:
         """
         session_key, turn_key = keys.session(user), keys.turn(user, event_id)
         for _ in range(tries):
-            with self.redis.pipeline() as pipe:
+            with self.redis.pipeline(transaction=True) as pipe:  # WATCH needs one; a cluster's default is not
                 try:
                     pipe.watch(session_key, turn_key)
-                    done, found = cast(list[Any], pipe.eval(_LOAD, 2, session_key, turn_key))
+                    done, found = cast(list[Any], eval_in(pipe, _LOAD, [session_key, turn_key]))
                     if done:
                         pipe.unwatch()
                         return self._record(dict(zip(found[::2], found[1::2], strict=True)))
@@ -90,7 +91,7 @@ class SessionStore:
 
     def erase(self, user: str) -> int:
         """Everything kept under this person's key (session, turn records) and their parked events."""
-        doomed = list(self.redis.scan_iter(match=f"kh:{{{user}}}:*", count=500))
+        doomed = self._keys_of(user)
         if doomed:
             self.redis.delete(*doomed)
         entries: list[tuple[str, dict[str, str]]] = self.redis.xrange(keys.DEADLETTERS)  # type: ignore[assignment]
@@ -98,3 +99,13 @@ class SessionStore:
         if parked:
             self.redis.xdel(keys.DEADLETTERS, *parked)
         return len(doomed) + len(parked)
+
+    def _keys_of(self, user: str) -> list[str]:
+        """Every key under the person's hash tag. On a cluster they all sit in one slot, so only that slot is
+        listed, on the node that owns it; one server is scanned (SCAN on a cluster would read every node)."""
+        prefix = f"kh:{{{user}}}:"
+        if not isinstance(self.redis, redis.RedisCluster):
+            return list(self.redis.scan_iter(match=prefix + "*", count=500))
+        slot = self.redis.keyslot(prefix)
+        found = self.redis.cluster_get_keys_in_slot(slot, self.redis.cluster_countkeysinslot(slot))
+        return [key for key in found if key.startswith(prefix)]
