@@ -19,8 +19,9 @@ PUSH = "/v2/bot/message/push"
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, redis_url: str, settings) -> None:  # noqa: ANN001
-    monkeypatch.setenv("REDIS_URL", redis_url)
+def cli_env(monkeypatch: pytest.MonkeyPatch, backend, settings) -> None:  # noqa: ANN001
+    monkeypatch.setenv("REDIS_URL", backend.url)
+    monkeypatch.setenv("KAKEHASHI_REDIS_CLUSTER", "1" if backend.cluster else "0")
     monkeypatch.setenv("KAKEHASHI_DATA_KEY", DATA_KEY)
     monkeypatch.setenv("KAKEHASHI_PARTITIONS", str(settings.partitions))
 
@@ -40,6 +41,7 @@ def parked(chat, fake_line, r, settings) -> dict[str, str]:  # noqa: ANN001
     return {"refused": refused_id, "poison": poison_id, "event": refused["webhookEventId"], "user": user}
 
 
+@pytest.mark.cluster
 def test_list_shows_ids_times_reasons_and_no_text(cli_env, parked, chat, settings, capsys) -> None:  # noqa: ANN001
     assert main(["deadletters", "list"]) == 0
     out = capsys.readouterr()
@@ -53,6 +55,7 @@ def test_list_shows_ids_times_reasons_and_no_text(cli_env, parked, chat, setting
     assert "メニュー" not in out.out and chat.user not in out.out and "not an envelope" not in out.out
 
 
+@pytest.mark.cluster
 def test_replay_delivers_once_with_the_same_retry_key(cli_env, parked, fake_line, r, capsys) -> None:  # noqa: ANN001
     assert main(["deadletters", "replay", parked["refused"]]) == 0
     fake_line.wait_for(lambda f: len(f.deliveries()) == 1)

@@ -32,6 +32,7 @@ def json_lines() -> Iterator[io.StringIO]:
     root.setLevel(level)
 
 
+@pytest.mark.cluster
 def test_a_whole_conversation_logs_ids_only(chat, fake_line, desk, settings, json_lines) -> None:  # noqa: ANN001
     chat.send(ev.follow(chat.user))
     for text in SAID:

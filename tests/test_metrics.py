@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import create_app
@@ -36,6 +37,7 @@ def value(figures: Figures, name: str, **labels: str) -> float:
     return figures.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
+@pytest.mark.cluster
 def test_a_conversation_is_counted_without_a_trace_of_the_person(chat, client, fake_line, settings) -> None:  # noqa: ANN001
     chat.send(ev.follow(chat.user))
     chat.say("ヘルプ")
@@ -63,6 +65,7 @@ def test_a_conversation_is_counted_without_a_trace_of_the_person(chat, client, f
     assert chat.user not in text and user_key[:8] not in text and "秘密" not in text
 
 
+@pytest.mark.cluster
 def test_queue_depth_and_lag_per_partition(client, r, settings) -> None:  # noqa: ANN001
     users = [ev.user_id(f"lag-{n}") for n in range(12)]
     body = ev.body(*(ev.text(u, "ヘルプ") for u in users))
@@ -81,6 +84,7 @@ def test_queue_depth_and_lag_per_partition(client, r, settings) -> None:  # noqa
     assert value(figures, "kakehashi_workers_alive") == 0
 
 
+@pytest.mark.cluster
 def test_handoff_queue_size_and_wait(chat, client, desk) -> None:  # noqa: ANN001
     figures = scrape(client)[1]
     assert value(figures, "kakehashi_handoff_waiting") == 0
