@@ -29,7 +29,8 @@ BLOCK_S = 1.0  # one BLPOP at most this long, well under the client's socket tim
 
 
 class Transport(Protocol):
-    def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None: ...
+    def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
+        """Send what is left after `done` parts; `mark(n)` records progress between parts, not after the last."""
 
     def working(self, env: Envelope) -> None: ...
 
@@ -48,8 +49,7 @@ class LocalTransport:
         if done:
             return
         line = render(reply)  # raises RenderError as the LINE transport would
-        self._put(env, {"reply": reply.to_dict(), "line": line})
-        mark(1)
+        self._put(env, {"reply": reply.to_dict(), "line": line})  # one part: nothing to mark before the ack
 
     def working(self, env: Envelope) -> None:
         self._put(env, {"loading": LOADING_S})
