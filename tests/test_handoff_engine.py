@@ -84,3 +84,14 @@ def test_desk_events_for_another_ticket_are_dropped() -> None:
     assert stale.silent and s.handoff == "queued"
     ended = ENGINE.step(s, Incoming("handoff_end", "", {"ticket": "someone-else", "why": "closed"}))
     assert ended.silent and s.handoff == "queued"
+
+
+def test_emergency_numbers_shown_mid_handoff_are_noted_for_the_counselor() -> None:
+    s = Session(fresh=False)
+    ENGINE.step(s, Incoming("text", "人と話したい"))
+    reply = ENGINE.step(s, Incoming("postback", "cmd:emergency"))
+    assert "110" in "\n".join(getattr(m, "title", "") + str(getattr(m, "sections", "")) + getattr(m, "text", "")
+                              for m in reply.messages)
+    assert reply.ticket is not None and reply.ticket.ticket == s.ticket
+    assert reply.ticket.lines == (("bot", "（相談者がメニューから「緊急」を開き、ボットが緊急連絡先を案内しました）"),)
+    assert ENGINE.step(s, Incoming("postback", "cmd:quiet_on")).ticket is None  # other ways out: nothing to note

@@ -30,7 +30,7 @@ ENGINE_KEYS = (
     *(f"handoff.{k}" for k in ("queued_open", "queued_later", "already", "cancelled", "nothing_to_cancel",
                                "danger_noted", "counselor_joined", "counselor_says", "timeout", "ended")),
     *(f"handoff.log.{k}" for k in ("cancelled", "danger_shown", "tapped", "sticker", "media", "location",
-                                   "follow", "other")),
+                                   "follow", "other", "shown_windows", "shown_emergency")),
     *(f"common.invalid.{f}" for f in INPUT_FORMATS),
     "common.button.close", "common.button.erase_yes", "safety.first", "safety.again", "safety.then",
     "windows.open_until", "windows.open_all_day", "windows.opens_at", "windows.closed", "windows.today",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
+SHOWN = ("windows", "emergency")  # what the bot shows mid-handoff that a counselor should know of
 PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying_safe", "windows",
                 "emergency")  # still the bot's
 
@@ -65,6 +66,14 @@ def during(engine: Engine, s: Session, inc: Incoming, turn: Turn, danger: tuple[
         return replace(reply, ticket=note)
     note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
     return Reply(silent=True, ticket=note)
+
+
+def noted(engine: Engine, s: Session, command: str, reply: Reply, turn: Turn) -> Reply:
+    """The bot answered mid-handoff (emergency numbers, where to ask): the counselor sees that it did."""
+    if command not in SHOWN or reply.ticket is not None:
+        return reply
+    return replace(reply, ticket=TicketNote(s.ticket, "relay", (("bot", _staff(engine, f"shown_{command}")),),
+                                            at=turn.at.timestamp()))
 
 
 def ended_by_person(s: Session, reply: Reply, why: str) -> Reply:

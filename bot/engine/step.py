@@ -113,7 +113,8 @@ class Engine:
             if not command:
                 return self._where(s, turn)
         if command:
-            return self._run_command(command, s, turn)
+            reply = self._run_command(command, s, turn)
+            return handoff.noted(self, s, command, reply, turn) if s.handoff else reply
         node = self.node_of(s)
         if inc.kind == "postback":
             return self._tap(s, node, inc, turn)
