@@ -1,4 +1,4 @@
-"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators, richmenu deploy,
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators, richmenu,
 deadletters."""
 
 from __future__ import annotations
@@ -197,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     rich = sub.add_parser("richmenu", help="LINE's rich menu").add_subparsers(dest="richmenu_command", required=True)
     deploy = rich.add_parser("deploy", help="make flows/richmenu.yaml the channel's default rich menu")
     deploy.add_argument("--file", type=Path, help="the menu file (default: the repo's flows/richmenu.yaml)")
+    picture = rich.add_parser("draw", help="redraw the menu's picture from flows/richmenu.yaml and the locales")
+    picture.add_argument("--font", type=Path, help="a font file with Japanese (default: found with fontconfig)")
+    picture.add_argument("--out", type=Path, help="where to write (default: the image flows/richmenu.yaml names)")
     dead = sub.add_parser("deadletters", help="events parked after failing").add_subparsers(
         dest="deadletters_command", required=True)
     dead.add_parser("list", help="id, time, partition, user-key prefix and reason of each (never the text)")
@@ -229,8 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_operators(settings, args.operators_command, getattr(args, "name", ""),
                                  getattr(args, "admin", False))
         if args.command == "richmenu":
-            from bot.cli_richmenu import deploy_command
+            from bot.cli_richmenu import deploy_command, draw_command
 
+            if args.richmenu_command == "draw":
+                return draw_command(settings, args.font, args.out)
             return deploy_command(settings, args.file)
         if args.flows_command == "check":
             return cmd_flows_check(settings.with_(flows_dir=args.flows_dir or settings.flows_dir,

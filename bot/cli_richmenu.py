@@ -1,4 +1,4 @@
-"""`kakehashi richmenu deploy`, and the rich menu's part of `kakehashi flows check`."""
+"""`kakehashi richmenu deploy|draw`, and the rich menu's part of `kakehashi flows check`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.engine.step import COMMANDS
 from bot.engine.texts import Texts
 from bot.line.richmenu import RichMenuError, load, load_richmenu, problems
 from bot.line.richmenu_deploy import DeployFailed, deploy
+from bot.line.richmenu_image import NoFont, draw, find_font
 from bot.settings import Settings
 
 
@@ -42,4 +43,19 @@ def deploy_command(settings: Settings, path: Path | None) -> int:
     except DeployFailed as exc:
         print(f"kakehashi: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def draw_command(settings: Settings, font: Path | None, out: Path | None) -> int:
+    """Redraw the committed picture after changing an area or a label. 2: no Japanese font to draw with."""
+    spec = load_richmenu(settings)
+    try:
+        face = (str(font), 0) if font else find_font()
+    except NoFont as exc:
+        print(f"kakehashi: {exc}", file=sys.stderr)
+        return 2
+    data = draw(spec, face)
+    target = out or spec.image
+    target.write_bytes(data)
+    print(f"wrote {target} ({spec.width}x{spec.height}, {len(data) // 1024} KB) with {face[0]}")
     return 0

@@ -198,5 +198,5 @@ def _image_problems(spec: RichMenuSpec) -> list[str]:
         found.append(f"{where} is {width}x{height}; the menu is {spec.width}x{spec.height}")
     if drawn_for is not None and drawn_for != layout(spec):
         found.append(f"{where} was drawn for other areas or labels: redraw it with "
-                     "`python -m bot.line.richmenu_image` and commit it")
+                     "`kakehashi richmenu draw` and commit it")
     return found

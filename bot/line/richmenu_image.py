@@ -1,6 +1,6 @@
 """Draw the rich menu's picture from flows/richmenu.yaml: a tile per area with a pictogram and its labels.
 
-`python -m bot.line.richmenu_image [--font FILE] [--out FILE]` writes the picture the file names. It is drawn
+`kakehashi richmenu draw [--font FILE] [--out FILE]` writes the picture the file names. It is drawn
 once and committed, not drawn at deploy: its labels are Japanese, and a server (or the slim Docker image) may
 have no Japanese font, while the committed bytes deploy the same everywhere. Drawing needs a Japanese font
 (Debian: fonts-noto-cjk), found with fontconfig or given with --font.
@@ -8,18 +8,14 @@ have no Japanese font, while the committed bytes deploy the same everywhere. Dra
 
 from __future__ import annotations
 
-import argparse
 import io
 import subprocess
-import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
-from bot.line.richmenu import LAYOUT_TAG, Area, RichMenuSpec, layout, load_richmenu
-from bot.settings import load_settings
+from bot.line.richmenu import LAYOUT_TAG, Area, RichMenuSpec, layout
 
 SCALE = 2  # drawn at twice the size, then reduced: smooth edges without an anti-aliasing library
 PAPER, INK, RULE, SUBTLE = "#f7f5f0", "#2b2b2b", "#d9d4ca", "#6b6b6b"
@@ -127,25 +123,3 @@ def _cross(pen: Draw, cx: float, cy: float, r: float) -> None:
 PICTOGRAMS: dict[str, Callable[[Draw, float, float, float], None]] = {
     "menu": _menu, "windows": _pin, "human": _person, "emergency": _alert, "close": _cross,
 }
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.line.richmenu_image", description=__doc__.splitlines()[0])
-    parser.add_argument("--font", type=Path, help="a font file with Japanese (default: found with fontconfig)")
-    parser.add_argument("--out", type=Path, help="where to write (default: the image flows/richmenu.yaml names)")
-    args = parser.parse_args(argv)
-    spec = load_richmenu(load_settings())
-    try:
-        font = (str(args.font), 0) if args.font else find_font()
-    except NoFont as exc:
-        print(f"richmenu_image: {exc}", file=sys.stderr)
-        return 2
-    data = draw(spec, font)
-    out = args.out or spec.image
-    out.write_bytes(data)
-    print(f"wrote {out} ({spec.width}x{spec.height}, {len(data) // 1024} KB) with {font[0]}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
