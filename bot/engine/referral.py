@@ -67,13 +67,13 @@ def fitting(turn: Turn) -> list[Window]:
 def section(turn: Turn, windows: list[Window] | None = None) -> str:
     """One entry per window (the card's, unless given): name, number, weekly hours, open now or when next;
     notes indented below."""
-    return "\n".join(_entry(turn, w) for w in (referred(turn) if windows is None else windows))
+    return "\n".join(_entry(turn, w) for w in (turn.referred if windows is None else windows))
 
 
 def calls(turn: Turn, windows: list[Window] | None = None, limit: int = MAX_CALLS) -> tuple[Choice, ...]:
     """Tap-to-call for the first windows that answer now (a closed line's button would ring out)."""
     out: list[Choice] = []
-    for window in referred(turn) if windows is None else windows:
+    for window in turn.referred if windows is None else windows:
         phone = _phone(turn, window)
         if phone and DIALABLE.match(phone) and is_open(window, turn.at) and len(out) < limit:
             label = turn.fill("windows.call", {"phone": phone})

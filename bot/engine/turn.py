@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from bot.engine import referral
@@ -36,6 +37,11 @@ class Turn:
         """A text whose own placeholders ({name}, {status}…) come from `values`, then answers and facts."""
         return self.texts.get(self.session.lang, key, values, self.session.answers, self.facts, self.live)
 
+    @cached_property
+    def referred(self) -> list[Window]:
+        """The windows this turn's card recommends: chosen once, though the card and its buttons both use them."""
+        return referral.referred(self)
+
     def raw(self, key: str) -> str:
         return self.texts.raw(self.session.lang, key)
 
@@ -66,9 +72,9 @@ class Turn:
             for sec in node.sections
             if holds(sec.when, self.session.answers)
         ]
-        where = referral.section(self) if refer else ""
-        if where:
-            sections.append((self.text("windows.heading"), where))
+        shown = self.referred if refer else []
+        if shown:
+            sections.append((self.text("windows.heading"), referral.section(self, shown)))
         return Card(self.text(node.title or node.text or ""), tuple(sections), self.text("common.disclaimer"),
                     referral.calls(self, limit=3), self.text("common.card_alt"))
 
