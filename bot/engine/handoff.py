@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine.care import danger_reply
 from bot.engine.inputs import Incoming
-from bot.engine.replies import Reply, Text, TicketNote
+from bot.engine.replies import Reply, Text, TicketNote, parse_tap
 from bot.engine.texts import MissingText, show
 from bot.engine.turn import Turn
 from bot.handoff.windows import is_open, next_opening
@@ -129,8 +129,7 @@ def _tapped(engine: Engine, s: Session, data: str) -> str:
     if data.startswith("cmd:"):
         key = f"common.button.{data[4:]}"
         return engine.texts.raw(s.lang, key) if engine.texts.has(s.lang, key) else data[4:]
-    flow_id, _, rest = data.removeprefix("opt:").partition(".")
-    node_name, _, option_id = rest.partition(".")
+    _, flow_id, node_name, option_id = parse_tap(data)
     node = engine.flows[flow_id].nodes.get(node_name) if flow_id in engine.flows else None
     option = next((o for o in node.options if o.id == option_id), None) if node else None
     return engine.texts.raw(s.lang, option.label) if option else "?"

@@ -19,6 +19,15 @@ class Choice:
     latest: str = ""
 
 
+def parse_tap(data: str) -> tuple[str, str, str, str]:
+    """Postback data as Turn writes it — `opt:<flow>.<node>.<option>`, `date:<flow>.<node>`, `cmd:<command>` —
+    into (kind, flow, node, option); parts a piece of data lacks are empty."""
+    kind, _, place = data.partition(":")
+    flow, _, rest = place.partition(".")
+    node, _, option = rest.partition(".")
+    return kind, flow, node, option
+
+
 @dataclass(frozen=True)
 class Text:
     text: str

@@ -17,7 +17,7 @@ from bot.engine import handoff, shortcuts
 from bot.engine.care import closed, danger_reply, erased
 from bot.engine.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.engine.inputs import Incoming
-from bot.engine.replies import Reply
+from bot.engine.replies import Reply, parse_tap
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.texts import LANGUAGES, MissingText, Texts
 from bot.engine.turn import Turn
@@ -186,9 +186,7 @@ class Engine:
 
         An old button (the conversation has moved on) re-asks the current question kindly.
         """
-        kind, _, place = inc.text.partition(":")
-        flow_id, _, rest = place.partition(".")
-        node_name, _, option = rest.partition(".")
+        kind, flow_id, node_name, option = parse_tap(inc.text)
         if kind not in ("opt", "date") or (flow_id, node_name) != (s.flow, s.state):
             turn.say("common.stale_button")
             return turn.prompt(self.node_of(s))
