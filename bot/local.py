@@ -89,6 +89,7 @@ class LocalChat:
         self.redis, self.inbox, self.keyring = r, inbox, keyring
         self.chat_id = PREFIX + name
         self.user = keyring.user_key(self.chat_id)
+        self._unread: list[dict[str, Any]] = []  # taken from the outbox together, not yet handed out
 
     def send(self, kind: str, text: str = "", params: dict[str, str] | None = None) -> None:
         self.inbox.enqueue(self.user, Envelope(event_id=uuid.uuid4().hex, chat_id=self.chat_id, kind=kind,
@@ -112,11 +113,12 @@ class LocalChat:
     def receive(self, timeout: float) -> Reply | None:
         """The next reply (the terminal has no loading animation to show), waiting up to `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            got = cast(Any, self.redis.blpop([outbox_key(self.user)], timeout=max(left, 0.01)))
-            if not got:
+        while True:
+            while self._unread:
+                entry = self._unread.pop(0)
+                if "reply" in entry:
+                    return Reply.from_dict(entry["reply"])
+            left = deadline - time.monotonic()
+            if left <= 0:
                 return None
-            entry = json.loads(self.keyring.open(got[1]))
-            if "reply" in entry:
-                return Reply.from_dict(entry["reply"])
-        return None
+            self._unread = self.entries(left)
