@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -84,12 +83,9 @@ def screenshot(page: Any, name: str) -> Path:
 @pytest.fixture
 def live_app(app: Any) -> Iterator[str]:
     """The same Flask app the tests use, served over real HTTP on 127.0.0.1 for the browser."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the system picks a free one
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(5)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,14 +20,9 @@ import pytest
 from tests import line_events as ev
 from tests.conftest import DATA_KEY, Backend
 from tests.fake_line import FakeLineApi
+from tests.processes import free_port
 
 SECRET = "serve-test-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str) -> int:
