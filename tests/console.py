@@ -10,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bot.console.operators import ADMIN, COUNSELOR, Operators
+from bot.engine.handoff import new_ticket_id
 from bot.envelope import Envelope
 from bot.handoff.desk import Desk
-from bot.handoff.tickets import DANGER, NORMAL, Line, Summary, Ticket, new_ticket_id
+from bot.handoff.tickets import DANGER, NORMAL, Line, Summary, Ticket
 from bot.store import keys
 from tests import line_events as ev
 

@@ -30,12 +30,16 @@ PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying
                 "emergency")  # still the bot's
 
 
+def new_ticket_id() -> str:
+    return secrets.token_hex(8)
+
+
 def ask_for_person(engine: Engine, s: Session, turn: Turn) -> Reply:
     """Open a ticket and say honestly when a counselor will read it."""
     if s.handoff:
         turn.say("handoff.already")
         return turn.reply((turn.command("cancel"),))
-    s.ticket, s.handoff = secrets.token_hex(8), QUEUED
+    s.ticket, s.handoff = new_ticket_id(), QUEUED
     hours, at = engine.counselors, turn.at
     open_now = hours is None or is_open(hours, at)
     starts = at if open_now or hours is None else (next_opening(hours, at) or at)

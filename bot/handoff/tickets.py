@@ -12,9 +12,8 @@ only one of them finds the ticket still `queued`.
 from __future__ import annotations
 
 import json
-import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
@@ -41,10 +40,6 @@ redis.call('HSET', KEYS[1], 'status', ARGV[2])
 for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 """
-
-
-def new_ticket_id() -> str:
-    return secrets.token_hex(8)
 
 
 def record_key(user: str, ticket: str) -> str:
@@ -83,10 +78,14 @@ class Summary:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, raw: str) -> Summary:
-        data = json.loads(raw)
+    def from_dict(cls, data: Mapping[str, Any]) -> Summary:
+        """From the engine's note (bot/engine/handoff.py summarize) or what to_json wrote."""
         return cls(data.get("topic", ""), tuple(tuple(a) for a in data.get("answers", [])),  # type: ignore[misc]
                    tuple(data.get("danger", [])), data.get("lang", "ja"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Summary:
+        return cls.from_dict(json.loads(raw))
 
 
 @dataclass
@@ -132,9 +131,8 @@ class TicketStore:
     def write_note(self, pipe: Any, user: str, chat_id: str, note: TicketNote) -> None:
         """What a turn did to the ticket, in the turn's transaction: written once with the session."""
         if note.action == "open" and note.summary is not None:
-            summary = Summary(note.summary["topic"], tuple(tuple(a) for a in note.summary["answers"]),  # type: ignore[misc]
-                              tuple(note.summary["danger"]), note.summary["lang"])
-            self.write_open(pipe, user, note.ticket, chat_id, summary, DANGER if note.danger else NORMAL,
+            self.write_open(pipe, user, note.ticket, chat_id, Summary.from_dict(note.summary),
+                            DANGER if note.danger else NORMAL,
                             note.at, note.expires)
         elif note.danger:
             self.write_priority(pipe, user, note.ticket, DANGER)
