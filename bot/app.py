@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify
 from flask_wtf.csrf import CSRFProtect
 from linebot.v3.webhook import SignatureValidator
 
+from bot.clock import Clock, clock_for
 from bot.console import console, init_console
 from bot.handoff.desk import Desk
 from bot.handoff.tickets import TicketStore
@@ -26,8 +27,8 @@ from bot.store.queue import PartitionQueue
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -> Flask:
-    """The Flask app; gunicorn calls it with no arguments, tests pass their own settings and Redis."""
+def create_app(settings: Settings | None = None, r: redis.Redis | None = None, clock: Clock | None = None) -> Flask:
+    """The Flask app; gunicorn calls it with no arguments, tests pass their own settings, Redis and clock."""
     if settings is None:
         settings = load_settings()
         setup_logging(pick_format(settings.log_format, service=True))
@@ -35,18 +36,20 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
         if not settings.redis_url:
             raise RuntimeError("REDIS_URL is not set: start through `kakehashi serve`, which provides one")
         r = open_redis(settings.redis_url, cluster=settings.redis_cluster)
+    clock = clock or clock_for(settings.pinned_now)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.extensions["kakehashi.settings"] = settings
     app.extensions["kakehashi.redis"] = r
+    app.extensions["kakehashi.clock"] = clock
     keyring = resolve_keyring(settings)
     inbox = Inbox(r, settings.partitions, keyring)
     app.extensions["kakehashi.inbox"] = inbox
     app.extensions["kakehashi.validator"] = (
         SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None
     )
-    tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400)
-    desk = Desk(tickets, inbox)
+    tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400, clock)
+    desk = Desk(tickets, inbox, clock)
     app.extensions["kakehashi.desk"] = desk
     counters = Counters(r)
     app.extensions["kakehashi.counters"] = counters
@@ -57,7 +60,7 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
     app.register_blueprint(webhook)
     app.register_blueprint(console, url_prefix="/console")
     if settings.simulator:  # on without LINE credentials (or with KAKEHASHI_SIMULATOR=1): a chat to try
-        init_simulator(app, r, inbox, keyring)
+        init_simulator(app, r, inbox, keyring, clock)
         csrf.exempt(simulator)  # JSON-only calls, which a cross-site form cannot make
         app.register_blueprint(simulator, url_prefix="/simulator")
 

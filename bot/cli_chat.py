@@ -11,6 +11,7 @@ import time
 
 import redis
 
+from bot.clock import clock_for
 from bot.engine.replies import Card, Reply, Text
 from bot.keyring import resolve_keyring
 from bot.local import LocalChat
@@ -32,7 +33,8 @@ def show(reply: Reply) -> None:
 
 def chat(settings: Settings, r: redis.Redis, name: str) -> None:
     keyring = resolve_keyring(settings)
-    local = LocalChat(r, Inbox(r, settings.partitions, keyring), keyring, f"terminal:{name}")
+    local = LocalChat(r, Inbox(r, settings.partitions, keyring), keyring, f"terminal:{name}",
+                      clock_for(settings.pinned_now))
     last: list[Reply] = [Reply()]  # the latest reply with buttons, for [n]
     heard = [time.monotonic()]  # when the last reply arrived
     stop = threading.Event()

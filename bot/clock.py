@@ -38,3 +38,8 @@ class PinnedClock:
     def advance(self, seconds: float) -> None:
         self._offset += seconds
         self._frozen += seconds
+
+
+def clock_for(pinned: datetime | None) -> Clock:
+    """The system clock, or (tests and demos, KAKEHASHI_PINNED_NOW) one that starts at the pinned instant."""
+    return system_clock if pinned is None else PinnedClock(pinned)

@@ -16,6 +16,7 @@ from typing import Any, Protocol, cast
 
 import redis
 
+from bot.clock import Clock, system_clock
 from bot.engine.replies import Reply
 from bot.envelope import Envelope, Undeliverable
 from bot.keyring import Keyring
@@ -85,15 +86,15 @@ class Router:
 class LocalChat:
     """The client's side: send what the person did, read what the bot (or a counselor) said."""
 
-    def __init__(self, r: redis.Redis, inbox: Inbox, keyring: Keyring, name: str) -> None:
-        self.redis, self.inbox, self.keyring = r, inbox, keyring
+    def __init__(self, r: redis.Redis, inbox: Inbox, keyring: Keyring, name: str, clock: Clock = system_clock) -> None:
+        self.redis, self.inbox, self.keyring, self.clock = r, inbox, keyring, clock
         self.chat_id = PREFIX + name
         self.user = keyring.user_key(self.chat_id)
         self._unread: list[dict[str, Any]] = []  # taken from the outbox together, not yet handed out
 
     def send(self, kind: str, text: str = "", params: dict[str, str] | None = None) -> None:
         self.inbox.enqueue(self.user, Envelope(event_id=uuid.uuid4().hex, chat_id=self.chat_id, kind=kind,
-                                               text=text, params=params or {}, timestamp=int(time.time() * 1000)))
+                                               text=text, params=params or {}, timestamp=int(self.clock() * 1000)))
 
     def entries(self, wait: float) -> list[dict[str, Any]]:
         """Whatever arrived: waits up to `wait` seconds for the first entry, then takes all that are there.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import redis
 import yaml
 
+from bot.clock import Clock, clock_for
 from bot.engine.facts import load_facts, shown_values
 from bot.engine.flows import load_flows
 from bot.engine.step import Engine
@@ -35,14 +36,17 @@ def engine_for(settings: Settings) -> Engine:
                   windows, counselors, settings.handoff_timeout)
 
 
-def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:
+def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None,
+                 clock: Clock | None = None) -> Worker:
     """Workers answer LINE when a channel token is set, and local chats (terminal, simulator) always."""
+    clock = clock or clock_for(settings.pinned_now)
     keyring = resolve_keyring(settings)
     counters = Counters(r)
     token = settings.line_channel_access_token
     sender = LineSender(settings.line_api_base_url, token, settings.line_timeout,
-                        count=lambda outcome: counters.add(f"sends:{outcome}")) if token else None
+                        count=lambda outcome: counters.add(f"sends:{outcome}"), clock=clock) if token else None
     line = LineTransport(sender) if sender else None
     return Worker(r, engine or engine_for(settings), Router(line, LocalTransport(r, keyring)), keyring,
                   settings.partitions, settings.worker_threads, settings.session_ttl,
-                  settings.ticket_retention_days * 86400, counters=counters, lease_ms=settings.worker_lease * 1000)
+                  settings.ticket_retention_days * 86400, counters=counters, lease_ms=settings.worker_lease * 1000,
+                  clock=clock)

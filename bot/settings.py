@@ -1,4 +1,4 @@
-"""Every setting, read from the environment in one place (DESIGN §3).
+"""Every setting, read from the environment in one place.
 
 A bad value stops start-up with a message naming the variable; secrets have no defaults.
 """
@@ -10,8 +10,14 @@ import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# The reviewed content shipped in the package (flows/ and locales/ at the top of the repository, linked into
+# bot/defaults/ so that a wheel carries them); KAKEHASHI_CONTENT_DIR points at an organization's own copy.
+DEFAULT_CONTENT = Path(str(files("bot.defaults")))
 
 
 class SettingsError(ValueError):
@@ -41,8 +47,10 @@ class Settings:
     worker_lease: int = 20  # seconds before a dead worker's partitions pass to another
     log_format: str | None = None  # json | text; None: the command decides (bot.logs.pick_format)
     data_key: str | None = field(default=None, repr=False)
-    flows_dir: Path = Path(__file__).resolve().parent.parent / "flows"
-    locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
+    host: str = "127.0.0.1"
+    flows_dir: Path = DEFAULT_CONTENT / "flows"
+    locales_dir: Path = DEFAULT_CONTENT / "locales"
+    pinned_now: datetime | None = None  # tests and demos only: the instant the clock starts at
 
     @property
     def line_enabled(self) -> bool:
@@ -119,6 +127,33 @@ def _cluster(env: Mapping[str, str], redis_url: str | None) -> bool:
     return True
 
 
+def _content_dir(env: Mapping[str, str]) -> Path:
+    raw = env.get("KAKEHASHI_CONTENT_DIR")
+    if not raw:
+        return DEFAULT_CONTENT
+    path = Path(raw).expanduser()
+    if not (path / "flows").is_dir() or not (path / "locales").is_dir():
+        raise SettingsError(f"KAKEHASHI_CONTENT_DIR={raw!r} must be a directory holding flows/ and locales/")
+    return path
+
+
+def _pinned_now(env: Mapping[str, str], line_enabled: bool) -> datetime | None:
+    """A pinned clock is for tests and demos; refused beside LINE credentials, so production never runs on it."""
+    raw = env.get("KAKEHASHI_PINNED_NOW")
+    if not raw:
+        return None
+    if line_enabled:
+        raise SettingsError("KAKEHASHI_PINNED_NOW is for tests and demos and cannot be set with LINE credentials")
+    try:
+        instant = datetime.fromisoformat(raw)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise SettingsError(f"KAKEHASHI_PINNED_NOW={raw!r} must be an ISO 8601 instant with its offset, "
+                            "e.g. 2026-11-28T23:30+09:00")
+    return instant
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from the environment, failing fast on the first bad value."""
     env = os.environ if env is None else env
@@ -135,6 +170,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     # LINE only calls HTTPS webhooks, so with credentials set an HTTPS front exists: Secure cookies by default
     secure_raw = env.get("KAKEHASHI_CONSOLE_SECURE_COOKIE")
     secure_cookie = _flag(env, "KAKEHASHI_CONSOLE_SECURE_COOKIE") if secure_raw else bool(secret and token)
+    # Without LINE there is nothing outside to answer, and the simulator has no login: stay on this machine.
+    host = env.get("HOST") or ("0.0.0.0" if secret and token else "127.0.0.1")
+    content = _content_dir(env)
     return Settings(
         line_channel_secret=secret,
         line_channel_access_token=token,
@@ -160,4 +198,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         worker_lease=_int(env, "KAKEHASHI_WORKER_LEASE", 20, minimum=2),
         log_format=_choice(env, "KAKEHASHI_LOG_FORMAT", ("json", "text")),
         data_key=_data_key(env),
+        host=host,
+        flows_dir=content / "flows",
+        locales_dir=content / "locales",
+        pinned_now=_pinned_now(env, bool(secret and token)),
     )

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import redis
 
+from bot.clock import Clock, system_clock
 from bot.engine.replies import Reply
 from bot.engine.step import Engine
 from bot.envelope import DeliveryFailed, Envelope, Undeliverable
@@ -46,14 +47,16 @@ DELIVERY_PATIENCE_S = 600
 class Worker:
     def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, keyring: Keyring, partitions: int,
                  threads: int, session_ttl: int, ticket_retention_s: int = 30 * 86400,
-                 name: str | None = None, counters: Counters | None = None, lease_ms: int = LEASE_MS) -> None:
+                 name: str | None = None, counters: Counters | None = None, lease_ms: int = LEASE_MS,
+                 clock: Clock = system_clock) -> None:
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self.queue = PartitionQueue(r, partitions, self.name, lease_ms)
         self.beat = min(HEARTBEAT_S, lease_ms / 4000)  # renew well within the lease
         self.counters = counters or Counters(r)
         self.sessions = SessionStore(r, session_ttl, keyring)
-        self.tickets = TicketStore(r, keyring, ticket_retention_s)
-        self.desk = Desk(self.tickets, Inbox(r, partitions, keyring))
+        self.clock = clock
+        self.tickets = TicketStore(r, keyring, ticket_retention_s, clock)
+        self.desk = Desk(self.tickets, Inbox(r, partitions, keyring), clock)
         self.keyring = keyring
         self.engine, self.transport, self.threads = engine, transport, threads
         self.stopping = threading.Event()
@@ -109,7 +112,7 @@ class Worker:
             try:
                 self.queue.heartbeat()
                 self.desk.expire_due()
-                self.tickets.purge_closed(time.time())
+                self.tickets.purge_closed(self.clock())
                 with self._lock:
                     held = list(self._held)
                 for p in self.queue.renew(held):
@@ -217,7 +220,7 @@ class Worker:
         """Step the conversation once for this event (or find the turn already taken), then send it."""
         if env.kind == "unsend" and env.text:
             self.tickets.forget_message(entry.user, env.text)
-        if env.kind in ("text", "postback") and time.time() - env.timestamp / 1000 > WAITING_S:
+        if env.kind in ("text", "postback") and self.clock() - env.timestamp / 1000 > WAITING_S:
             self._show_working(entry.user, env)
         record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming),
                                          also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
@@ -227,7 +230,7 @@ class Worker:
             self.counters.add("turns")
         note = record.reply.ticket
         if note is not None:
-            self.tickets.settle(entry.user, note, time.time())
+            self.tickets.settle(entry.user, note, self.clock())
         if not record.reply.silent:  # the transport skips the parts already sent
             self.transport.send(env, record.reply, record.sent,
                                 lambda n: self.sessions.mark_sent(entry.user, env.event_id, n))

@@ -16,6 +16,7 @@ import pytest
 import redis
 
 from bot.app import create_app
+from bot.clock import PinnedClock
 from bot.handoff.desk import Desk
 from bot.handoff.tickets import TicketStore
 from bot.keyring import resolve_keyring
@@ -30,6 +31,7 @@ from tests.browser import browser, live_app, page  # noqa: F401 - defined once: 
 from tests.cluster import LocalCluster
 from tests.fake_line import FakeLineApi
 from tests.harness import Chat
+from tests.instants import WEEKDAY_NOON
 
 SECRET = "test-channel-secret"
 DATA_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
@@ -81,6 +83,15 @@ def r(backend: Backend) -> Iterator[redis.Redis]:
     client.close()
 
 
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[PinnedClock]:
+    """Every test runs on a clock pinned to a weekday noon in Tokyo (it ticks on from there); a test about
+    hours pins another instant with `clock.set(...)`. Events, the webhook, the worker and the desk share it."""
+    pinned = PinnedClock(WEEKDAY_NOON)
+    ev.clock = pinned
+    yield pinned
+
+
 @pytest.fixture
 def fake_line() -> Iterator[FakeLineApi]:
     """Every test ends with no message LINE would have refused (a test expecting refusals clears them)."""
@@ -107,8 +118,8 @@ def settings(backend: Backend, fake_line: FakeLineApi, tmp_path: Path) -> Settin
 
 
 @pytest.fixture
-def app(settings: Settings, r: redis.Redis):  # noqa: ANN201
-    return create_app(settings, r)
+def app(settings: Settings, r: redis.Redis, clock: PinnedClock):  # noqa: ANN201
+    return create_app(settings, r, clock)
 
 
 @pytest.fixture
@@ -117,8 +128,8 @@ def client(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def worker(settings: Settings, r: redis.Redis):  # noqa: ANN201
-    running = build_worker(settings, r).start()
+def worker(settings: Settings, r: redis.Redis, clock: PinnedClock):  # noqa: ANN201
+    running = build_worker(settings, r, clock=clock).start()
     yield running
     running.stop()
 
@@ -134,10 +145,10 @@ def processes(redis_url: str, fake_line: FakeLineApi, settings: Settings, r: red
 
 
 @pytest.fixture
-def desk(settings: Settings, r: redis.Redis) -> Desk:
+def desk(settings: Settings, r: redis.Redis, clock: PinnedClock) -> Desk:
     """The counselors' side, as the console uses it."""
     keyring = resolve_keyring(settings)
-    return Desk(TicketStore(r, keyring, 86400), Inbox(r, settings.partitions, keyring))
+    return Desk(TicketStore(r, keyring, 86400, clock), Inbox(r, settings.partitions, keyring), clock)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ directly through TicketStore, and reading what reached a person's event stream."
 from __future__ import annotations
 
 import re
-import time
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -61,7 +60,7 @@ def open_ticket(app: Flask, n: int = 1, *, danger: bool = False, age: float = 60
     store = desk_of(app).tickets
     chat_id = ev.user_id(n)
     user, ticket = store.keyring.user_key(chat_id), new_ticket_id()
-    created = time.time() - age
+    created = desk_of(app).clock() - age
     summary = Summary(topic, (("別居していますか？", "はい"), ("お子さんは何歳ですか？", "5歳")),
                       ("violence",) if danger else (), lang)
     pipe = store.redis.pipeline(transaction=True)

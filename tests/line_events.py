@@ -8,10 +8,14 @@ import hmac
 import json
 import secrets
 import string
-import time
 import uuid
 from typing import Any
 
+from bot.clock import Clock, PinnedClock
+from tests.instants import WEEKDAY_NOON
+
+# The instant events are stamped with: tests/conftest.py's `clock` fixture pins it for every test.
+clock: Clock = PinnedClock(WEEKDAY_NOON)
 _ULID = string.digits + "ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -23,7 +27,7 @@ def _base(kind: str, user: str, reply: bool = True, **over: Any) -> dict[str, An
     event: dict[str, Any] = {
         "type": kind,
         "mode": "active",
-        "timestamp": int(time.time() * 1000),
+        "timestamp": int(clock() * 1000),
         "source": {"type": "user", "userId": user},
         "webhookEventId": "".join(secrets.choice(_ULID) for _ in range(26)),
         "deliveryContext": {"isRedelivery": False},

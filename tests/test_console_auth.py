@@ -138,8 +138,8 @@ def test_session_cookie_is_httponly_lax_and_limited_in_time(app, client) -> None
     assert "Secure" not in cookie  # plain HTTP in development: the setting is off
 
 
-def test_secure_cookie_behind_https(settings, r) -> None:  # noqa: ANN001
-    app = create_app(settings.with_(console_secure_cookie=True), r)
+def test_secure_cookie_behind_https(settings, r, clock) -> None:  # noqa: ANN001
+    app = create_app(settings.with_(console_secure_cookie=True), r, clock)
     add_operator(app, "aoi")
     client = app.test_client()
     page = client.get("/console/login", base_url="https://localhost").get_data(as_text=True)

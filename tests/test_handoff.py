@@ -161,13 +161,13 @@ def test_only_one_of_two_counselors_claims_a_ticket(chat, desk) -> None:  # noqa
 
 
 @pytest.mark.cluster
-def test_a_handoff_survives_a_restart_of_the_worker(chat, desk, worker, settings, r) -> None:  # noqa: ANN001
+def test_a_handoff_survives_a_restart_of_the_worker(chat, desk, worker, settings, r, clock) -> None:  # noqa: ANN001
     into_visitation(chat)
     chat.say("人と話したい")
     ticket = the_ticket(desk)
     worker.stop()
     chat.say("まだですか", expect=0)  # accepted while no worker runs
-    restarted = build_worker(settings, r).start()
+    restarted = build_worker(settings, r, clock=clock).start()
     try:
         until(lambda: ("user", "まだですか") in lines(desk, ticket))
         assert desk.reply(ticket.id, "sato", "お待たせしました") is Sent.SENT
@@ -216,9 +216,9 @@ def test_every_result_offers_a_person(chat) -> None:  # noqa: ANN001
 
 
 @pytest.mark.cluster
-def test_a_terminal_chat_reaches_a_counselor_through_the_same_worker(settings, r, desk, worker) -> None:  # noqa: ANN001
+def test_a_terminal_chat_reaches_a_counselor_through_the_same_worker(settings, r, desk, worker, clock) -> None:  # noqa: ANN001
     keyring = resolve_keyring(settings)
-    local = LocalChat(r, Inbox(r, settings.partitions, keyring), keyring, "terminal:test")
+    local = LocalChat(r, Inbox(r, settings.partitions, keyring), keyring, "terminal:test", clock)
     local.send("follow")
     assert local.receive(5) is not None
     local.send("text", "人と話したい")
@@ -231,13 +231,13 @@ def test_a_terminal_chat_reaches_a_counselor_through_the_same_worker(settings, r
 
 
 @pytest.mark.cluster
-def test_closed_tickets_are_forgotten_after_the_retention_period(chat, desk, r, settings) -> None:  # noqa: ANN001
+def test_closed_tickets_are_forgotten_after_the_retention_period(chat, desk, r, settings, clock) -> None:  # noqa: ANN001
     chat.say("人と話したい")
     ticket = the_ticket(desk)
     desk.close(ticket.id, "resolved")
     until(lambda: desk.tickets.recently_closed())
     assert 0 < r.ttl(record_key(ticket.user, ticket.id)) <= 86400  # the content expires by itself too
-    short = TicketStore(r, resolve_keyring(settings), retention_s=1)
+    short = TicketStore(r, resolve_keyring(settings), retention_s=1, clock=clock)
     assert short.purge_closed(time.time()) == 0
     assert short.purge_closed(time.time() + 2) == 1
     assert desk.tickets.get(ticket.id) is None and not r.exists(record_key(ticket.user, ticket.id))

@@ -28,8 +28,8 @@ def post(client, fake_line, events) -> None:  # noqa: ANN001
     assert client.post("/callback", data=body, headers={"X-Line-Signature": ev.sign(body, SECRET)}).status_code == 200
 
 
-def test_a_storm_of_500s_429s_and_timeouts_delivers_each_answer_once(settings, r, client, fake_line) -> None:  # noqa: ANN001
-    worker = build_worker(settings.with_(line_timeout=0.3), r).start()
+def test_a_storm_of_500s_429s_and_timeouts_delivers_each_answer_once(settings, r, client, fake_line, clock) -> None:  # noqa: ANN001
+    worker = build_worker(settings.with_(line_timeout=0.3), r, clock=clock).start()
     try:
         users = [ev.user_id(f"storm-{n}") for n in range(8)]
         events = [ev.text(u, "ヘルプ") if (i + n) % 2 else ev.redelivered(ev.text(u, "ヘルプ"))  # reply and push
@@ -78,8 +78,8 @@ def test_the_monthly_quota_is_logged_counted_and_parked_not_retried(chat, fake_l
     assert "戻る" in chat.say("ヘルプ").text  # replies cost no quota: the person is still answered
 
 
-def test_an_outage_longer_than_the_retries_is_waited_out_not_parked(settings, r, client, fake_line) -> None:  # noqa: ANN001
-    worker = build_worker(settings, r)
+def test_an_outage_longer_than_the_retries_is_waited_out_not_parked(settings, r, client, fake_line, clock) -> None:  # noqa: ANN001
+    worker = build_worker(settings, r, clock=clock)
     worker.transport.line.sender.sleep = lambda s: time.sleep(min(s, 0.01))  # the back-off, shortened
     worker.start()
     try:

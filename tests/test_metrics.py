@@ -102,11 +102,11 @@ def test_handoff_queue_size_and_wait(chat, client, desk) -> None:  # noqa: ANN00
     assert value(figures, "kakehashi_handoff_oldest_wait_seconds") == 0
 
 
-def test_counts_made_while_redis_is_down_are_written_when_it_is_back(settings, tmp_path) -> None:  # noqa: ANN001
+def test_counts_made_while_redis_is_down_are_written_when_it_is_back(settings, tmp_path, clock) -> None:  # noqa: ANN001
     server = EmbeddedRedis(tmp_path / "own-redis").start()
     try:
         r = open_redis(server.url)
-        client = create_app(settings.with_(redis_url=server.url), r).test_client()
+        client = create_app(settings.with_(redis_url=server.url), r, clock).test_client()
         body = ev.body(ev.text(ev.user_id(1), "ヘルプ"))
         signed = {"X-Line-Signature": ev.sign(body, SECRET)}
         server.stop()

@@ -19,12 +19,12 @@ from tests.faults import all_answered, lost_and_doubled
 from tests.test_metrics import scrape, value
 
 
-def test_redis_restart_under_load(settings, fake_line, tmp_path) -> None:  # noqa: ANN001
+def test_redis_restart_under_load(settings, fake_line, tmp_path, clock) -> None:  # noqa: ANN001
     server = EmbeddedRedis(tmp_path / "own-redis").start()
     local = settings.with_(redis_url=server.url)
     r = open_redis(server.url)
-    client = create_app(local, r).test_client()
-    worker = build_worker(local, r).start()
+    client = create_app(local, r, clock).test_client()
+    worker = build_worker(local, r, clock=clock).start()
     users = [ev.user_id(f"outage-{n}") for n in range(20)]
     events: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []  # answered 503: LINE sends these again, marked as redeliveries

@@ -85,7 +85,7 @@ def test_expired_reply_token_falls_back_to_push_with_a_retry_key(chat, fake_line
 
 
 def test_old_event_and_redelivery_are_answered_by_push(chat, fake_line) -> None:  # noqa: ANN001
-    chat.send(ev.text(chat.user, "メニュー", timestamp=int(time.time() * 1000) - 120_000))
+    chat.send(ev.text(chat.user, "メニュー", timestamp=int(ev.clock() * 1000) - 120_000))
     chat.send(ev.redelivered(ev.text(chat.user, "ヘルプ")))
     assert [d.kind for d in fake_line.deliveries()] == ["push", "push"]
     assert all(d.reply_token is None for d in fake_line.deliveries())
@@ -102,7 +102,7 @@ def test_line_500_is_retried_with_the_same_key_and_delivered_once(chat, fake_lin
 
 
 @pytest.mark.cluster
-def test_a_worker_that_died_holding_entries_is_replaced(settings, r, client, fake_line) -> None:  # noqa: ANN001
+def test_a_worker_that_died_holding_entries_is_replaced(settings, r, client, fake_line, clock) -> None:  # noqa: ANN001
     chat = Chat(client, fake_line, SECRET, ev.user_id(3))
     chat.post(ev.text(chat.user, "メニュー"))
     dead = PartitionQueue(r, settings.partitions, "worker-that-died")
@@ -111,7 +111,7 @@ def test_a_worker_that_died_holding_entries_is_replaced(settings, r, client, fak
     assert dead.acquire(p) and len(dead.read(p)) == 1  # it read the event, then died
     r.delete(keys.lease(p))  # ...and its lease lapsed
     assert pending(r) == 1
-    worker = build_worker(settings, r).start()
+    worker = build_worker(settings, r, clock=clock).start()
     try:
         fake_line.wait_for(lambda f: len(f.deliveries()) == 1)
         assert settled(r)
@@ -121,8 +121,8 @@ def test_a_worker_that_died_holding_entries_is_replaced(settings, r, client, fak
 
 
 @pytest.mark.cluster
-def test_a_turn_saved_but_not_sent_is_sent_without_stepping_again(settings, r, client, fake_line) -> None:  # noqa: ANN001
-    worker = build_worker(settings, r)
+def test_a_turn_saved_but_not_sent_is_sent_without_stepping_again(settings, r, client, fake_line, clock) -> None:  # noqa: ANN001
+    worker = build_worker(settings, r, clock=clock)
     chat = Chat(client, fake_line, SECRET, ev.user_id(4))
     event = ev.text(chat.user, "メニュー")
     chat.post(event)
@@ -166,10 +166,10 @@ def test_line_refusing_for_good_is_dead_lettered_not_retried(chat, fake_line, r)
     assert len([q for q in fake_line.requests if q.path == "/v2/bot/message/push"]) == 1
 
 
-def test_app_restart_mid_flow_resumes_where_it_was(settings, r, fake_line) -> None:  # noqa: ANN001
+def test_app_restart_mid_flow_resumes_where_it_was(settings, r, fake_line, clock) -> None:  # noqa: ANN001
     def run(text: str) -> str:
-        app = create_app(settings, r)  # a fresh app and worker each time: nothing kept in memory
-        worker = build_worker(settings, r).start()
+        app = create_app(settings, r, clock)  # a fresh app and worker each time: nothing kept in memory
+        worker = build_worker(settings, r, clock=clock).start()
         try:
             return Chat(app.test_client(), fake_line, SECRET, ev.user_id(5)).say(text).text
         finally:
@@ -180,19 +180,19 @@ def test_app_restart_mid_flow_resumes_where_it_was(settings, r, fake_line) -> No
     assert "どこ" in run("2")
 
 
-def test_embedded_redis_restart_mid_flow_resumes(settings, fake_line, tmp_path) -> None:  # noqa: ANN001
+def test_embedded_redis_restart_mid_flow_resumes(settings, fake_line, tmp_path, clock) -> None:  # noqa: ANN001
     server = EmbeddedRedis(tmp_path / "own-redis").start()
     local = settings.with_(redis_url=server.url)
     try:
         r = open_redis(server.url)
-        app, worker = create_app(local, r), build_worker(local, r).start()
+        app, worker = create_app(local, r, clock), build_worker(local, r, clock=clock).start()
         chat = Chat(app.test_client(), fake_line, SECRET, ev.user_id(6))
         chat.say("弁護士費用")
         chat.say("いいえ")
         worker.stop()
         server.stop()
         server.start()
-        worker = build_worker(local, r).start()  # the same client reconnects by itself
+        worker = build_worker(local, r, clock=clock).start()  # the same client reconnects by itself
         assert "どこ" in chat.say("2").text
         worker.stop()
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -78,12 +77,12 @@ def test_what_line_would_refuse_is_an_internal_error_first(choices: tuple[Choice
         render(Reply((Text("hi"),), choices))
 
 
-def test_a_date_typed_or_picked_through_line(chat) -> None:  # noqa: ANN001
+def test_a_date_typed_or_picked_through_line(chat, clock) -> None:  # noqa: ANN001
     chat.say("慰謝料")
     chat.tap("浮気・不倫")
     asked = chat.tap("もう離婚した")
     picker = next(a for a in asked.actions if a["type"] == "datetimepicker")
-    today = datetime.now(ZoneInfo("Asia/Tokyo")).date().isoformat()  # the person's day, in Tokyo
+    today = datetime.fromtimestamp(clock(), ZoneInfo("Asia/Tokyo")).date().isoformat()  # the person's day
     assert picker["mode"] == "date" and picker["max"] == today and picker["label"] == "日付を選ぶ"
     future = chat.send(ev.postback(chat.user, picker["data"], {"date": "2999-01-01"}))
     assert "今日より後の日付は使えません" in future.text
@@ -96,7 +95,7 @@ def test_a_date_typed_or_picked_through_line(chat) -> None:  # noqa: ANN001
 def test_a_person_kept_waiting_sees_the_loading_animation(chat) -> None:  # noqa: ANN001
     chat.say("ヘルプ")
     assert not [q for q in chat.fake.requests if q.path == "/v2/bot/chat/loading/start"]  # answered at once
-    late = ev.text(chat.user, "メニュー", timestamp=int(time.time() * 1000) - 3000)  # waited 3 s in a backlog
+    late = ev.text(chat.user, "メニュー", timestamp=int(ev.clock() * 1000) - 3000)  # waited 3 s in a backlog
     chat.send(late)
     [loading] = [q for q in chat.fake.requests if q.path == "/v2/bot/chat/loading/start"]
     assert loading.body == {"chatId": chat.user, "loadingSeconds": 5} and loading.status == 202

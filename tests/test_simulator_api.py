@@ -9,8 +9,8 @@ from bot.app import create_app
 
 
 @pytest.fixture
-def sim(settings, r):  # noqa: ANN001, ANN201
-    app = create_app(settings.with_(simulator=True), r)
+def sim(settings, r, clock):  # noqa: ANN001, ANN201
+    app = create_app(settings.with_(simulator=True), r, clock)
     client = app.test_client()
     assert client.get("/simulator/").status_code == 200
     return client
@@ -38,8 +38,8 @@ def test_a_new_user_is_greeted_and_taps_through_line_messages(sim, worker) -> No
 
 
 @pytest.mark.cluster
-def test_people_in_two_browsers_do_not_meet(settings, r, worker) -> None:  # noqa: ANN001
-    app = create_app(settings.with_(simulator=True), r)
+def test_people_in_two_browsers_do_not_meet(settings, r, worker, clock) -> None:  # noqa: ANN001
+    app = create_app(settings.with_(simulator=True), r, clock)
     one, two = app.test_client(), app.test_client()
     one.get("/simulator/")
     two.get("/simulator/")
@@ -78,7 +78,7 @@ def test_the_simulator_is_off_with_line_credentials(client) -> None:  # noqa: AN
     assert client.get("/simulator/").status_code == 404
 
 
-def test_a_long_poll_answers_in_time_however_long_it_waits(settings, redis_url) -> None:  # noqa: ANN001
+def test_a_long_poll_answers_in_time_however_long_it_waits(settings, redis_url, clock) -> None:  # noqa: ANN001
     """wait=0 returns at once (BLPOP 0 would block forever); a wait beyond the Redis client's socket timeout
     ends empty when nothing came, not in a client error."""
     import time
@@ -86,7 +86,7 @@ def test_a_long_poll_answers_in_time_however_long_it_waits(settings, redis_url) 
     import redis
 
     impatient = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=1.5)
-    client = create_app(settings.with_(simulator=True), impatient).test_client()
+    client = create_app(settings.with_(simulator=True), impatient, clock).test_client()
     client.get("/simulator/")
     started = time.monotonic()
     assert client.get("/simulator/api/messages?wait=0").get_json() == {"entries": []}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,15 +17,20 @@ from bot.envelope import Envelope
 from bot.keyring import resolve_keyring
 from bot.local import LocalTransport
 from bot.simulator.views import COOKIE
+from bot.store.connection import open_redis
 from tests.browser import screenshot
+from tests.instants import JST, SATURDAY_NIGHT
 
 GREETING = "友だち追加ありがとうございます"
 
 
 @pytest.fixture
-def app(settings, r):  # noqa: ANN001, ANN201
-    """This module's app has the simulator on (the suite's has LINE credentials, which turn it off)."""
-    return create_app(settings.with_(simulator=True), r)
+def app(settings, r, clock):  # noqa: ANN001, ANN201
+    """This module's app has the simulator on (the suite's has LINE credentials, which turn it off).
+
+    It has a Redis client of its own: the browser's last long poll may still be waiting in a server thread when
+    the test ends, and it must end by itself, not read from the test's client after that is closed."""
+    return create_app(settings.with_(simulator=True), open_redis(settings.redis_url), clock)
 
 
 def bot_said(page: Any, text: str) -> None:
@@ -81,7 +86,25 @@ def test_a_newcomer_taps_through_to_a_result_card(page, live_app, worker) -> Non
     assert mine(page) == taps and page.locator(f".bubble.bot >> text={GREETING}").count() == 1
 
 
-def test_a_date_is_picked_in_the_consolation_flow(page, live_app, worker) -> None:  # noqa: ANN001
+def test_at_night_the_card_says_when_houterasu_opens_and_offers_no_call_to_it(page, live_app, worker,  # noqa: ANN001
+                                                                              clock) -> None:
+    """The same walk on a Saturday at 23:30 JST: 法テラス is closed, so the card says when it opens instead."""
+    clock.set(SATURDAY_NIGHT)
+    page.set_viewport_size({"width": 480, "height": 900})
+    greeted(page, live_app)
+    taps = ["子どもに会えない", "別居中", "ない", "10歳くらいまで", "いいえ・わからない"]
+    for label, question in zip(taps, ["いまの状況", "DVや子どもへの虐待", "子どもの年齢", "会うことを嫌がって",
+                                      "決まっていること"], strict=True):
+        tap(page, label)
+        bot_said(page, question)
+    tap(page, "何も決まっていない")
+    card = page.wait_for_selector(".flex-bubble")
+    assert "受付は月曜 9:00から" in card.inner_text()
+    calls = page.locator(".flex-bubble .flex-button.primary").all_inner_texts()
+    assert not any("法テラス" in c or "0570-078374" in c for c in calls)
+
+
+def test_a_date_is_picked_in_the_consolation_flow(page, live_app, worker, clock) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": 480, "height": 1400})
     greeted(page, live_app)
     page.fill("#sim-input", "慰謝料")
@@ -94,7 +117,7 @@ def test_a_date_is_picked_in_the_consolation_flow(page, live_app, worker) -> Non
     tap(page, "日付を選ぶ")
     picker = page.locator("input[type=date]#sim-date")
     assert picker.is_visible()
-    today = date.today()
+    today = datetime.fromtimestamp(clock(), JST).date()
     assert picker.get_attribute("max") == today.isoformat() == picker.input_value()  # LINE's initial and max
     assert picker.get_attribute("min") == "1966-01-01"
     picker.fill((today + timedelta(days=3)).isoformat())

@@ -95,16 +95,16 @@ def test_redelivered_event_is_queued_once(client, r) -> None:  # noqa: ANN001
     assert queued(r) == 1
 
 
-def test_redis_down_answers_503_so_line_redelivers(settings) -> None:  # noqa: ANN001
+def test_redis_down_answers_503_so_line_redelivers(settings, clock) -> None:  # noqa: ANN001
     dead = open_redis("redis://127.0.0.1:1/0")
-    app = create_app(settings, dead)
+    app = create_app(settings, dead, clock)
     body = ev.body(ev.text(ev.user_id(1), "hi"))
     response = app.test_client().post("/callback", data=body, headers={"X-Line-Signature": ev.sign(body, SECRET)})
     assert response.status_code == 503
 
 
-def test_no_channel_secret_refuses_everything(settings, r) -> None:  # noqa: ANN001
-    app = create_app(settings.with_(line_channel_secret=None), r)
+def test_no_channel_secret_refuses_everything(settings, r, clock) -> None:  # noqa: ANN001
+    app = create_app(settings.with_(line_channel_secret=None), r, clock)
     body = ev.body(ev.text(ev.user_id(1), "hi"))
     response = app.test_client().post("/callback", data=body, headers={"X-Line-Signature": ev.sign(body, SECRET)})
     assert response.status_code == 400

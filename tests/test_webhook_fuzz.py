@@ -143,7 +143,7 @@ def test_forged_signatures_are_always_refused(client, r) -> None:  # noqa: ANN00
     assert sum(r.xlen(keys.stream(p)) for p in range(4)) == 0
 
 
-def test_fuzzed_events_drain_without_a_worker_error_or_a_stuck_user(client, r, fake_line, caplog) -> None:  # noqa: ANN001
+def test_fuzzed_events_drain_without_a_worker_error_or_a_stuck_user(client, r, fake_line, caplog, clock) -> None:  # noqa: ANN001
     """The events the fuzzer got queued, worked through by a real worker; then every user still talks."""
 
     @settings(FUZZ, max_examples=1_000)
@@ -160,7 +160,7 @@ def test_fuzzed_events_drain_without_a_worker_error_or_a_stuck_user(client, r, f
     caplog.set_level(logging.WARNING)
     from bot.runtime import build_worker
 
-    worker = build_worker(client.application.extensions["kakehashi.settings"], r).start()
+    worker = build_worker(client.application.extensions["kakehashi.settings"], r, clock=clock).start()
     try:
         until(lambda: not any(r.xlen(keys.stream(p)) for p in range(4)), timeout=60)
         problems = [rec.getMessage() for rec in caplog.records

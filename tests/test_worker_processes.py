@@ -56,7 +56,8 @@ def test_kill_9_of_a_worker_with_2000_events_in_flight(processes, client, fake_l
         assert lines and all(json.loads(line)["level"] in ("INFO", "WARNING") for line in lines), name
 
 
-def test_sigterm_finishes_the_turn_in_hand_and_leaves_the_rest(processes, client, fake_line, r, settings) -> None:  # noqa: ANN001
+def test_sigterm_finishes_the_turn_in_hand_and_leaves_the_rest(  # noqa: ANN001
+        processes, client, fake_line, r, settings, clock) -> None:
     worker = processes.worker("stopped")  # the default lease: 20 s
     until(lambda: workers_alive(r, 1), timeout=30)
     user = ev.user_id("sigterm")
@@ -74,7 +75,7 @@ def test_sigterm_finishes_the_turn_in_hand_and_leaves_the_rest(processes, client
     assert "stopping" in processes.output("stopped") and "Traceback" not in processes.output("stopped")
     fake_line.delay = 0.0
     started = time.monotonic()
-    successor = build_worker(settings, r).start()
+    successor = build_worker(settings, r, clock=clock).start()
     try:
         fake_line.wait_for(lambda f: all_answered(f, events), timeout=10)
         assert time.monotonic() - started < 5

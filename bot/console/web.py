@@ -53,7 +53,8 @@ def init_console(app: Flask, settings: Settings, r: redis.Redis, keyring: Keyrin
     )
     facts = shown_values(load_facts(settings.flows_dir / "facts.yaml"))
     app.extensions["kakehashi.console"] = Console(
-        desk, Operators(r), Logins(r), Audit(r), CannedReplies(r, settings.flows_dir / "canned.yaml", facts))
+        desk, Operators(r), Logins(r), Audit(r, desk.clock),
+        CannedReplies(r, settings.flows_dir / "canned.yaml", facts))
     init_display(app, settings.zone)
 
 

@@ -12,13 +12,13 @@ only one of them finds the ticket still `queued`.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 import redis
 
+from bot.clock import Clock, system_clock
 from bot.engine.replies import TicketNote
 from bot.keyring import Keyring
 
@@ -108,7 +108,8 @@ class Ticket:
 
 
 class TicketStore:
-    def __init__(self, r: redis.Redis, keyring: Keyring, retention_s: int) -> None:
+    def __init__(self, r: redis.Redis, keyring: Keyring, retention_s: int, clock: Clock = system_clock) -> None:
+        self.clock = clock
         self.redis, self.keyring, self.retention_s = r, keyring, retention_s
         self._move = r.register_script(_MOVE)
 
@@ -136,7 +137,7 @@ class TicketStore:
                             note.at, note.expires)
         elif note.danger:
             self.write_priority(pipe, user, note.ticket, DANGER)
-        self.write_lines(pipe, user, note.ticket, (Line(who, text, note.at or time.time(),
+        self.write_lines(pipe, user, note.ticket, (Line(who, text, note.at or self.clock(),
                                                         mid=note.message_id if who == "user" else "")
                                                    for who, text in note.lines))
 
@@ -203,7 +204,7 @@ class TicketStore:
             elif status == WITH_COUNSELOR:
                 pipe.zadd(HELD, {ticket: float(raw.get("claimed_at", 0))})
             else:
-                pipe.zadd(CLOSED_AT, {ticket: float(raw.get("closed_at") or time.time())})
+                pipe.zadd(CLOSED_AT, {ticket: float(raw.get("closed_at") or self.clock())})
         pipe.execute()
 
     def forget_message(self, user: str, message_id: str) -> int:

@@ -24,6 +24,7 @@ from linebot.v3.messaging import (
     ShowLoadingAnimationRequest,
 )
 
+from bot.clock import Clock, system_clock
 from bot.envelope import DeliveryFailed, Envelope, Undeliverable
 from bot.line.render import Message
 
@@ -54,13 +55,14 @@ class LineSender:
         attempts: int = 5,
         sleep: Callable[[float], None] = time.sleep,
         count: Callable[[str], None] = lambda outcome: None,
+        clock: Clock = system_clock,
     ) -> None:
         config = Configuration(host=base_url, access_token=access_token)
         config.retries = urllib3.Retry(total=0, raise_on_status=False)  # we retry, with the same key
         config.connection_pool_maxsize = 64
         self.api = MessagingApi(ApiClient(config))
         self.client = self.api.api_client
-        self.timeout, self.attempts, self.sleep, self.count = timeout, attempts, sleep, count
+        self.timeout, self.attempts, self.sleep, self.count, self.clock = timeout, attempts, sleep, count, clock
 
     def deliver(self, env: Envelope, messages: Sequence[Message], done: int, mark: Callable[[int], None],
                 quiet: bool = False) -> None:
@@ -91,9 +93,8 @@ class LineSender:
         except (ApiException, urllib3.exceptions.HTTPError) as exc:
             log.info("loading animation not shown (%s)", type(exc).__name__)
 
-    @staticmethod
-    def _token_usable(env: Envelope, within_ms: float = 0) -> bool:
-        age = time.time() * 1000 - env.timestamp + within_ms
+    def _token_usable(self, env: Envelope, within_ms: float = 0) -> bool:
+        age = self.clock() * 1000 - env.timestamp + within_ms
         return bool(env.reply_token) and not env.redelivery and age < REPLY_TOKEN_LIFETIME_MS
 
     def _post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import redis
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, url_for
 
+from bot.clock import Clock
 from bot.console.web import HEADERS
 from bot.keyring import Keyring
 from bot.line import richmenu
@@ -26,13 +27,13 @@ MAX_TEXT = 5000
 MAX_WAIT_S = 10.0  # a long poll holds one web thread: keep it short
 
 
-def init_simulator(app: Flask, r: redis.Redis, inbox: Inbox, keyring: Keyring) -> None:
-    app.extensions["kakehashi.simulator"] = (r, inbox, keyring)
+def init_simulator(app: Flask, r: redis.Redis, inbox: Inbox, keyring: Keyring, clock: Clock) -> None:
+    app.extensions["kakehashi.simulator"] = (r, inbox, keyring, clock)
 
 
 def _chat(person: str) -> LocalChat:
-    r, inbox, keyring = current_app.extensions["kakehashi.simulator"]
-    return LocalChat(r, inbox, keyring, f"sim:{person}")
+    r, inbox, keyring, clock = current_app.extensions["kakehashi.simulator"]
+    return LocalChat(r, inbox, keyring, f"sim:{person}", clock)
 
 
 def _person() -> str:
