@@ -40,37 +40,50 @@ def _wait_for_signal() -> threading.Event:
 
 
 def cmd_serve(settings: Settings) -> int:
-    """gunicorn web processes + stream worker threads, in the foreground, stopped cleanly by SIGTERM."""
+    """gunicorn web processes + stream worker threads, in the foreground, stopped cleanly by SIGTERM.
+
+    Whatever happens, the embedded Redis this process started stops with it (see bot.store.embedded)."""
     from bot.runtime import build_worker
+    from bot.store.embedded import die_with_parent
 
     settings, r, embedded = _prepare(settings)
-    os.environ["KAKEHASHI_LOG_FORMAT"] = settings.log_format or "text"  # gunicorn's processes log the same way
-    worker = build_worker(settings, r).start()
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bot.app:create_app()", "--bind", f"0.0.0.0:{settings.port}",
-         "--workers", str(settings.web_concurrency), "--worker-class", "gthread", "--threads", "8",
-         "--graceful-timeout", "10", "--log-level", "warning"],
-        env=os.environ.copy(),
-    )
-    banner(settings, sys.stderr if settings.log_format == "json" else sys.stdout)  # stdout: JSON lines only
-    done = _wait_for_signal()
-    while not done.wait(0.5):
-        if web.poll() is not None:
-            log.error("gunicorn exited with %s", web.returncode)
-            break
-    web.terminate()
+    worker = web = None
     try:
-        web.wait(15)
-    except subprocess.TimeoutExpired:
-        web.kill()
-    worker.stop()
-    if embedded:
-        embedded.stop()
-    return 0 if done.is_set() else 1
+        os.environ["KAKEHASHI_LOG_FORMAT"] = settings.log_format or "text"  # gunicorn's processes log the same way
+        worker = build_worker(settings, r).start()
+        web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "bot.app:create_app()", "--bind", f"{settings.host}:{settings.port}",
+             "--workers", str(settings.web_concurrency), "--worker-class", "gthread", "--threads", "8",
+             "--graceful-timeout", "10", "--log-level", "warning"],
+            env=os.environ.copy(),
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - a crashed serve leaves no web server behind either
+        )
+        banner(settings, sys.stderr if settings.log_format == "json" else sys.stdout)  # stdout: JSON lines only
+        done = _wait_for_signal()
+        while not done.wait(0.5):
+            if web.poll() is not None:
+                log.error("gunicorn exited with %s", web.returncode)
+                break
+        return 0 if done.is_set() else 1
+    finally:
+        if web is not None and web.poll() is None:
+            web.terminate()
+            try:
+                web.wait(15)
+            except subprocess.TimeoutExpired:
+                web.kill()
+        if worker is not None:
+            worker.stop()
+        if embedded:
+            embedded.stop()
 
 
 def banner(settings: Settings, out: TextIO) -> None:
-    print(f"Kakehashi is listening on http://127.0.0.1:{settings.port}", file=out)
+    where = "every interface" if settings.host in ("0.0.0.0", "::") else "this machine only"
+    print(f"Kakehashi is listening on http://{settings.host}:{settings.port} ({where})", file=out)
+    if settings.pinned_now:
+        print(f"  The clock is PINNED to {settings.pinned_now.isoformat()} (KAKEHASHI_PINNED_NOW: tests and demos).",
+              file=out)
     if settings.line_enabled:
         print(f"  LINE webhook: POST http://<this host>:{settings.port}/callback", file=out)
     else:
@@ -89,11 +102,13 @@ def cmd_worker(settings: Settings) -> int:
     from bot.runtime import build_worker
 
     settings, r, embedded = _prepare(settings)
-    worker = build_worker(settings, r).start()
-    _wait_for_signal().wait()
-    worker.stop()
-    if embedded:
-        embedded.stop()
+    try:
+        worker = build_worker(settings, r).start()
+        _wait_for_signal().wait()
+        worker.stop()
+    finally:
+        if embedded:
+            embedded.stop()
     return 0
 
 
@@ -105,11 +120,13 @@ def cmd_chat(settings: Settings, name: str) -> int:
     if not os.environ.get("KAKEHASHI_LOG_LEVEL"):
         logging.getLogger().setLevel(logging.WARNING)  # the conversation, not server logs, on this screen
     settings, r, embedded = _prepare(settings)
-    worker = build_worker(settings.with_(worker_threads=2), r).start()
     try:
-        chat(settings, r, name)
+        worker = build_worker(settings.with_(worker_threads=2), r).start()
+        try:
+            chat(settings, r, name)
+        finally:
+            worker.stop()
     finally:
-        worker.stop()
         if embedded:
             embedded.stop()
     return 0

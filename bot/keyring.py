@@ -20,6 +20,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from bot.settings import Settings, SettingsError
 from bot.store import keys as redis_keys
+from bot.store.embedded import private_dir
 
 
 class SealError(ValueError):
@@ -78,7 +79,7 @@ def resolve_keyring(settings: Settings) -> Keyring:
         raise SettingsError("KAKEHASHI_DATA_KEY is required when REDIS_URL is set (generate one: see README)")
     path = Path(settings.data_dir) / "data.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())

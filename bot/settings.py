@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # The reviewed content shipped in the package (flows/ and locales/ at the top of the repository, linked into
@@ -137,13 +138,15 @@ def _content_dir(env: Mapping[str, str]) -> Path:
     return path
 
 
-def _pinned_now(env: Mapping[str, str], line_enabled: bool) -> datetime | None:
-    """A pinned clock is for tests and demos; refused beside LINE credentials, so production never runs on it."""
+def _pinned_now(env: Mapping[str, str], line_api: str | None) -> datetime | None:
+    """A pinned clock is for tests and demos. It is refused whenever the bot could talk to the real LINE (LINE
+    credentials with an API that is not on this machine), so production can never run on it by accident."""
     raw = env.get("KAKEHASHI_PINNED_NOW")
     if not raw:
         return None
-    if line_enabled:
-        raise SettingsError("KAKEHASHI_PINNED_NOW is for tests and demos and cannot be set with LINE credentials")
+    if line_api and urlsplit(line_api).hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SettingsError("KAKEHASHI_PINNED_NOW is for tests and demos: it cannot be set while LINE credentials "
+                            f"point the bot at {line_api}")
     try:
         instant = datetime.fromisoformat(raw)
     except ValueError:
@@ -173,10 +176,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     # Without LINE there is nothing outside to answer, and the simulator has no login: stay on this machine.
     host = env.get("HOST") or ("0.0.0.0" if secret and token else "127.0.0.1")
     content = _content_dir(env)
+    line_api = _url(env, "LINE_API_BASE_URL", "https://api.line.me", ("http", "https")) or ""
     return Settings(
         line_channel_secret=secret,
         line_channel_access_token=token,
-        line_api_base_url=_url(env, "LINE_API_BASE_URL", "https://api.line.me", ("http", "https")) or "",
+        line_api_base_url=line_api,
         line_data_api_base_url=_url(
             env, "LINE_DATA_API_BASE_URL", "https://api-data.line.me", ("http", "https")
         )
@@ -201,5 +205,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         host=host,
         flows_dir=content / "flows",
         locales_dir=content / "locales",
-        pinned_now=_pinned_now(env, bool(secret and token)),
+        pinned_now=_pinned_now(env, line_api if secret and token else None),
     )

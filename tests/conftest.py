@@ -135,11 +135,12 @@ def worker(settings: Settings, r: redis.Redis, clock: PinnedClock):  # noqa: ANN
 
 
 @pytest.fixture
-def processes(redis_url: str, fake_line: FakeLineApi, settings: Settings, r: redis.Redis, tmp_path: Path):  # noqa: ANN201
+def processes(redis_url: str, fake_line: FakeLineApi, settings: Settings, r: redis.Redis, tmp_path: Path,  # noqa: ANN201
+              clock: PinnedClock):
     """Real worker and web processes on the test Redis (flushed first), killed at the end of the test."""
     from tests.processes import Processes
 
-    running = Processes(redis_url, fake_line, settings.partitions, tmp_path)
+    running = Processes(redis_url, fake_line, settings.partitions, tmp_path, clock)
     yield running
     running.stop_all()
 

@@ -9,10 +9,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
+from bot.clock import Clock
 from tests.conftest import DATA_KEY, SECRET
 from tests.fake_line import FakeLineApi
+from tests.instants import JST
 
 
 def free_port() -> int:
@@ -21,11 +24,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def pinned_now(clock: Clock) -> str:
+    """KAKEHASHI_PINNED_NOW for a child process: the instant a test's clock shows now."""
+    return datetime.fromtimestamp(clock(), JST).isoformat()
+
+
 class Processes:
     """Starts what a deployment runs; whatever is still running at the end of the test is killed."""
 
-    def __init__(self, redis_url: str, fake: FakeLineApi, partitions: int, logs: Path) -> None:
-        self.logs = logs
+    def __init__(self, redis_url: str, fake: FakeLineApi, partitions: int, logs: Path, clock: Clock) -> None:
+        self.logs, self.clock = logs, clock
         self.running: list[subprocess.Popen[bytes]] = []
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("KAKEHASHI_", "LINE_", "REDIS_"))}
         self.env.update(REDIS_URL=redis_url, KAKEHASHI_DATA_KEY=DATA_KEY, LINE_CHANNEL_SECRET=SECRET,
@@ -33,6 +41,7 @@ class Processes:
                         KAKEHASHI_PARTITIONS=str(partitions), KAKEHASHI_LINE_TIMEOUT="2")
 
     def _spawn(self, name: str, args: list[str], **env: str) -> subprocess.Popen[bytes]:
+        env.setdefault("KAKEHASHI_PINNED_NOW", pinned_now(self.clock))  # the test's clock, in the child too
         out = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - the child writes it; closed with the child
         process = subprocess.Popen([sys.executable, *args], env={**self.env, **env}, stdout=out,
                                    stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent)

@@ -58,6 +58,7 @@ def test_dockerfile_slim_non_root_healthcheck_and_serve() -> None:
     assert "HEALTHCHECK" in text and "/healthz" in text
     assert re.search(r'^CMD \["kakehashi", "serve"\]$', text, re.M)
     copied = set(re.findall(r"^COPY (\S+) ", text, re.M))
-    assert {"bot", "flows", "locales"} <= copied  # everything read at run time
+    assert {"bot", "flows", "locales"} <= copied  # everything read at run time, built into the wheel
+    assert "pip wheel" in text and "-e ." not in text  # the image is what a pip user gets, not a source checkout
     for variable in re.findall(r"(\b[A-Z_]+)=", text.split("ENV", 1)[1].splitlines()[0]):
         assert variable.startswith("PYTHON") or f'"{variable}"' in SETTINGS, variable

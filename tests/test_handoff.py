@@ -21,6 +21,7 @@ from bot.runtime import build_worker
 from bot.store.inbox import Inbox
 from tests import line_events as ev
 from tests.harness import until
+from tests.instants import WEEKDAY_NOON
 
 RISK_QUESTION = "これまでに、DVや子どもへの虐待"
 
@@ -238,14 +239,14 @@ def test_closed_tickets_are_forgotten_after_the_retention_period(chat, desk, r, 
     until(lambda: desk.tickets.recently_closed())
     assert 0 < r.ttl(record_key(ticket.user, ticket.id)) <= 86400  # the content expires by itself too
     short = TicketStore(r, resolve_keyring(settings), retention_s=1, clock=clock)
-    assert short.purge_closed(time.time()) == 0
-    assert short.purge_closed(time.time() + 2) == 1
+    assert short.purge_closed(clock()) == 0
+    assert short.purge_closed(clock() + 2) == 1
     assert desk.tickets.get(ticket.id) is None and not r.exists(record_key(ticket.user, ticket.id))
 
 
 def test_the_kakehashi_chat_command_hands_off(tmp_path) -> None:  # noqa: ANN001
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "KAKEHASHI_DATA_KEY")}
-    env.update(KAKEHASHI_DATA_DIR=str(tmp_path / "var"))
+    env.update(KAKEHASHI_DATA_DIR=str(tmp_path / "var"), KAKEHASHI_PINNED_NOW=WEEKDAY_NOON.isoformat())
     done = subprocess.run([sys.executable, "-m", "bot", "chat", "--name", "t"], input="人と話したい\nこんにちは\n",
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

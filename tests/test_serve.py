@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import Clock
 from tests import line_events as ev
 from tests.conftest import DATA_KEY, Backend
 from tests.fake_line import FakeLineApi
-from tests.processes import free_port
+from tests.processes import free_port, pinned_now
 
 SECRET = "serve-test-secret"
 
@@ -48,12 +49,14 @@ def post(base: str, *events: dict) -> int:
 
 
 @pytest.fixture
-def served(tmp_path: Path, fake_line: FakeLineApi, backend: Backend, request: pytest.FixtureRequest):  # noqa: ANN201
+def served(tmp_path: Path, fake_line: FakeLineApi, backend: Backend, request: pytest.FixtureRequest,  # noqa: ANN201
+           clock: Clock):
     """On one server: the embedded one serve starts itself. On a cluster: REDIS_URL, the flag and a data key."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "KAKEHASHI_DATA_KEY")}
     env.update(PORT=str(port), LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=fake_line.access_token,
-               LINE_API_BASE_URL=fake_line.url, KAKEHASHI_DATA_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="2")
+               LINE_API_BASE_URL=fake_line.url, KAKEHASHI_DATA_DIR=str(tmp_path / "var"), WEB_CONCURRENCY="2",
+               KAKEHASHI_PINNED_NOW=pinned_now(clock))
     if backend.cluster:
         request.getfixturevalue("r")  # flushed: nothing an earlier test left for this worker to answer
         env.update(REDIS_URL=backend.url, KAKEHASHI_REDIS_CLUSTER="1", KAKEHASHI_DATA_KEY=DATA_KEY)
