@@ -60,8 +60,9 @@ class ServiceCollector(Collector):
         yield GaugeMetricFamily("kakehashi_dead_letters_parked", "Events in the dead-letter stream now", value=dead)
         yield GaugeMetricFamily("kakehashi_handoff_waiting", "Tickets waiting for a counselor", value=waiting)
         yield GaugeMetricFamily("kakehashi_handoff_held", "Tickets a counselor holds", value=held)
+        waited = max(0.0, self.tickets.clock() - since) if since else 0.0
         yield GaugeMetricFamily("kakehashi_handoff_oldest_wait_seconds", "How long the longest-waiting ticket "
-                                "has waited (0 when none)", value=max(0.0, time.time() - since) if since else 0.0)
+                                "has waited (0 when none)", value=waited)
         yield GaugeMetricFamily("kakehashi_workers_alive", "Worker processes seen in the last 30 s", value=workers)
 
     @staticmethod
@@ -87,7 +88,7 @@ class ServiceCollector(Collector):
                                     labels=["partition"])
         lag = GaugeMetricFamily("kakehashi_queue_lag_seconds", "Age of the partition's oldest unfinished event",
                                 labels=["partition"])
-        now = time.time()
+        now = time.time()  # stream entry ids carry Redis's own wall-clock time: compare with the same clock
         for p in range(self.partitions):
             length, summary, first = results[3 * p: 3 * p + 3]
             for result in (length, summary, first):
