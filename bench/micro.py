@@ -15,12 +15,12 @@ from transitions import Machine
 from bench.load import WALK
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
-from bot.keyring import Keyring
-from bot.runtime import engine_for
 from bot.settings import Settings
 from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
+from bot.store.keyring import Keyring
 from bot.store.sessions import SessionStore
+from bot.wiring import engine_for
 
 SESSIONS = 100_000
 

@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.app import create_app
 from bot.clock import PinnedClock
-from bot.handoff.desk import Desk
-from bot.handoff.tickets import TicketStore
-from bot.keyring import resolve_keyring
-from bot.runtime import build_worker
+from bot.desk.desk import Desk
+from bot.desk.tickets import TicketStore
 from bot.settings import Settings
 from bot.store.connection import open_redis
 from bot.store.counters import flush_all
 from bot.store.embedded import EmbeddedRedis
-from bot.store.inbox import Inbox
+from bot.store.keyring import resolve_keyring
+from bot.stream.inbox import Inbox
+from bot.web.app import create_app
+from bot.wiring import build_worker
 from tests import line_events as ev
 from tests.browser import browser, live_app, page  # noqa: F401 - defined once: a second browser would clash
 from tests.cluster import LocalCluster
@@ -198,7 +198,7 @@ CHOSEN: set[tuple[str, str, str]] = set()
 
 def pytest_configure(config) -> None:  # noqa: ANN001
     """Record every transition the engine fires (our own engine, observed; nothing of LINE is patched)."""
-    from bot.engine.step import Engine
+    from bot.engine.engine import Engine
 
     fire = Engine._fire
 
@@ -218,7 +218,7 @@ def pytest_configure(config) -> None:  # noqa: ANN001
 
 
 def coverage_lines() -> list[str]:
-    from bot.engine.flows import load_flows
+    from bot.content.flows import load_flows
 
     lines = []
     for flow in load_flows(Path(__file__).resolve().parent.parent / "flows").values():

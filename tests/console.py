@@ -8,12 +8,12 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.console.operators import ADMIN, COUNSELOR, Operators
+from bot.desk.desk import Desk
+from bot.desk.tickets import DANGER, NORMAL, Line, Summary, Ticket
 from bot.engine.handoff import new_ticket_id
-from bot.envelope import Envelope
-from bot.handoff.desk import Desk
-from bot.handoff.tickets import DANGER, NORMAL, Line, Summary, Ticket
 from bot.store import keys
+from bot.stream.envelope import Envelope
+from bot.web.console.operators import ADMIN, COUNSELOR, Operators
 from tests import line_events as ev
 
 PASSWORD = "correct horse battery"

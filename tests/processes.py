@@ -56,7 +56,7 @@ class Processes:
     def web(self, processes: int, **env: str) -> str:
         """gunicorn with several web processes, as `kakehashi serve` runs it; returns its base URL."""
         port = free_port()
-        self._spawn("gunicorn", ["-m", "gunicorn", "bot.app:create_app()", "--bind", f"127.0.0.1:{port}",
+        self._spawn("gunicorn", ["-m", "gunicorn", "bot.web.app:create_app()", "--bind", f"127.0.0.1:{port}",
                                  "--workers", str(processes), "--worker-class", "gthread", "--threads", "8",
                                  "--log-level", "warning"], **env)
         base = f"http://127.0.0.1:{port}"

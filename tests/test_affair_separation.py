@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.legal.breakdown import BreakdownAnswers, assess_breakdown
-from bot.runtime import engine_for
 from bot.settings import Settings
+from bot.wiring import engine_for
 from tests.harness import walk_to_card
 
 ENGINE = engine_for(Settings())

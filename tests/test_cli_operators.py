@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bot.cli import main
-from bot.console.operators import Operators
+from bot.web.console.operators import Operators
 from tests.conftest import DATA_KEY
 from tests.console import login
 

@@ -9,11 +9,11 @@ import re
 import pytest
 from redis.crc import key_slot
 
-from bot.keyring import resolve_keyring
 from bot.settings import Settings
 from bot.store import keys
-from bot.store.queue import LEASE_MS, PartitionQueue
+from bot.store.keyring import resolve_keyring
 from bot.store.sessions import SessionStore
+from bot.stream.partitions import LEASE_MS, PartitionQueue
 from tests.test_handoff import the_ticket
 
 ON_CLUSTER = pytest.mark.parametrize("backend", ["cluster"], indirect=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import create_app
-from bot.console.audit import Audit
-from bot.console.logins import LOCK_SECONDS, MAX_FAILURES, failures_key
-from bot.console.operators import Operators
-from bot.keyring import resolve_keyring
 from bot.settings import SettingsError, load_settings
+from bot.store.keyring import resolve_keyring
+from bot.web.app import create_app
+from bot.web.console.audit import Audit
+from bot.web.console.logins import LOCK_SECONDS, MAX_FAILURES, failures_key
+from bot.web.console.operators import Operators
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.console import PASSWORD, TOKEN, add_operator, csrf, login, post_form

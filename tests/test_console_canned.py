@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.console.canned import CannedError, parse
-from bot.engine.facts import Fact, load_facts, shown_values
+from bot.content.facts import Fact, load_facts, shown_values
+from bot.web.console.canned import CannedError, parse
 from tests.console import open_ticket, post_form
 
 FLOWS = Path(__file__).resolve().parent.parent / "flows"

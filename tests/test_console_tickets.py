@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.console.audit import Audit
-from bot.handoff.desk import COUNSELOR, HANDOFF_END
-from bot.handoff.tickets import CLOSED, WITH_COUNSELOR
+from bot.desk.desk import COUNSELOR, HANDOFF_END
+from bot.desk.tickets import CLOSED, WITH_COUNSELOR
+from bot.web.console.audit import Audit
 from tests.console import delivered, desk_of, logged_in, open_ticket, post_form
 
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.legal.custody import custody_rules
-from bot.runtime import engine_for
 from bot.settings import Settings
+from bot.wiring import engine_for
 from tests.harness import assert_card, walk_to_card
 
 ENGINE = engine_for(Settings())

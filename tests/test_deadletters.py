@@ -7,10 +7,10 @@ import time
 import pytest
 
 from bot.cli import main
-from bot.keyring import resolve_keyring
 from bot.line.sender import retry_key
 from bot.store import keys
-from bot.store.queue import Entry, PartitionQueue
+from bot.store.keyring import resolve_keyring
+from bot.stream.partitions import Entry, PartitionQueue
 from tests import line_events as ev
 from tests.conftest import DATA_KEY
 from tests.harness import until

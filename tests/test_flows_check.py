@@ -60,7 +60,7 @@ def test_graph_is_mermaid(capsys) -> None:  # noqa: ANN001
 
 def test_committed_diagrams_match_the_flows(capsys) -> None:  # noqa: ANN001
     """docs/flows/<id>.md holds the Mermaid diagram of each flow: regenerate it when a flow changes."""
-    from bot.engine.flows import load_flows
+    from bot.content.flows import load_flows
 
     for flow_id in load_flows(ROOT / "flows"):
         assert main(["flows", "graph", flow_id]) == 0

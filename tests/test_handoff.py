@@ -13,12 +13,12 @@ import time
 
 import pytest
 
-from bot.handoff.desk import Desk, Sent
-from bot.handoff.tickets import CLOSED, DANGER, QUEUED, WITH_COUNSELOR, Ticket, TicketStore, record_key
-from bot.keyring import resolve_keyring
-from bot.local import LocalChat
-from bot.runtime import build_worker
-from bot.store.inbox import Inbox
+from bot.desk.desk import Desk, Sent
+from bot.desk.tickets import CLOSED, DANGER, QUEUED, WITH_COUNSELOR, Ticket, TicketStore, record_key
+from bot.local_chat import LocalChat
+from bot.store.keyring import resolve_keyring
+from bot.stream.inbox import Inbox
+from bot.wiring import build_worker
 from tests import line_events as ev
 from tests.harness import until
 from tests.instants import WEEKDAY_NOON

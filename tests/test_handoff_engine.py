@@ -9,8 +9,8 @@ import pytest
 
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
-from bot.runtime import engine_for
 from bot.settings import Settings
+from bot.wiring import engine_for
 
 ENGINE = engine_for(Settings())
 TZ = ZoneInfo("Asia/Tokyo")

@@ -10,8 +10,8 @@ import logging
 import threading
 import time
 
-from bot.runtime import build_worker
 from bot.store import keys
+from bot.wiring import build_worker
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.faults import all_answered, in_order, lost_and_doubled

@@ -6,8 +6,8 @@ import pytest
 
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
-from bot.runtime import engine_for
 from bot.settings import Settings
+from bot.wiring import engine_for
 
 ENGINE = engine_for(Settings())
 RESULTS = [(f.id, n.name) for f in ENGINE.flows.values() for n in f.nodes.values()

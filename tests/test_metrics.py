@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.app import create_app
-from bot.keyring import resolve_keyring
 from bot.store import keys
 from bot.store.connection import open_redis
 from bot.store.counters import Counters
 from bot.store.embedded import EmbeddedRedis
+from bot.store.keyring import resolve_keyring
+from bot.web.app import create_app
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.harness import until

@@ -26,8 +26,8 @@ def test_the_wheel_carries_everything_and_runs_from_anywhere(tmp_path: Path) -> 
     for shipped in ("bot/defaults/flows/facts.yaml", "bot/defaults/flows/commands.yaml",
                     "bot/defaults/flows/richmenu.png",
                     "bot/defaults/locales/ja.yaml", "bot/defaults/locales/en.yaml",
-                    "bot/simulator/templates/simulator.html", "bot/simulator/static/simulator.css",
-                    "bot/console/templates/login.html", "bot/console/static/console.css"):
+                    "bot/web/simulator/templates/simulator.html", "bot/web/simulator/static/simulator.css",
+                    "bot/web/console/templates/login.html", "bot/web/console/static/console.css"):
         assert shipped in names, shipped
 
     venv = tmp_path / "venv"

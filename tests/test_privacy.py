@@ -58,7 +58,7 @@ def user_traces(r, user_key: str) -> list[str]:  # noqa: ANN001
 def test_delete_my_data_asks_first_then_leaves_no_trace(chat, r) -> None:  # noqa: ANN001
     import base64
 
-    from bot.keyring import Keyring
+    from bot.store.keyring import Keyring
     from tests.conftest import DATA_KEY
 
     user = Keyring((base64.urlsafe_b64decode(DATA_KEY),)).user_key(chat.user)

@@ -8,11 +8,11 @@ import time
 from collections import Counter
 from typing import Any
 
-from bot.app import create_app
-from bot.runtime import build_worker
 from bot.store import keys
 from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
+from bot.web.app import create_app
+from bot.wiring import build_worker
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.faults import all_answered, lost_and_doubled

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.directory.recommend import recommend
+from bot.directory.windows import EMERGENCIES, URGENCIES, load_windows
 from bot.engine.inputs import Incoming
 from bot.engine.referral import URGENCY_OF_DANGER
 from bot.engine.replies import Card, Reply
 from bot.engine.session import Session
-from bot.handoff.recommend import recommend
-from bot.handoff.windows import EMERGENCIES, URGENCIES, load_windows
-from bot.runtime import engine_for
 from bot.safety import CATEGORIES
 from bot.settings import Settings
+from bot.wiring import engine_for
 from tests.harness import walk_to_card
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,14 +7,14 @@ import time
 
 import pytest
 
-from bot.app import create_app
-from bot.envelope import Envelope
 from bot.line.sender import retry_key
-from bot.runtime import build_worker
 from bot.store import keys
 from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
-from bot.store.queue import GROUP, PartitionQueue
+from bot.stream.envelope import Envelope
+from bot.stream.partitions import GROUP, PartitionQueue
+from bot.web.app import create_app
+from bot.wiring import build_worker
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.harness import Chat

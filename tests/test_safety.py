@@ -8,9 +8,9 @@ import pytest
 
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
-from bot.runtime import engine_for
 from bot.safety import DangerCheck, fold
 from bot.settings import Settings
+from bot.wiring import engine_for
 from tests import line_events as ev
 
 CHECK = DangerCheck.load(Path(__file__).resolve().parent.parent / "flows" / "danger.yaml")

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from bot.keyring import Keyring, SealError, resolve_keyring
 from bot.settings import SettingsError, load_settings
+from bot.store.keyring import Keyring, SealError, resolve_keyring
 from tests.instants import JST
 
 

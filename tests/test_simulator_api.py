@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import create_app
+from bot.web.app import create_app
 
 
 @pytest.fixture

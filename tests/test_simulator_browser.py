@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from bot.app import create_app
 from bot.engine.replies import Reply, Text
-from bot.envelope import Envelope
-from bot.keyring import resolve_keyring
-from bot.local import LocalTransport
-from bot.simulator.views import COOKIE
+from bot.local_chat import LocalTransport
 from bot.store.connection import open_redis
+from bot.store.keyring import resolve_keyring
+from bot.stream.envelope import Envelope
+from bot.web.app import create_app
+from bot.web.simulator.views import COOKIE
 from tests.browser import screenshot
 from tests.instants import JST, SATURDAY_NIGHT
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.runtime import engine_for
 from bot.settings import Settings
+from bot.wiring import engine_for
 from tests.harness import assert_card, walk_to_card
 
 ENGINE = engine_for(Settings())

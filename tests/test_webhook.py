@@ -7,9 +7,9 @@ import json
 import pytest
 import redis
 
-from bot.app import create_app
 from bot.store import keys
 from bot.store.connection import open_redis
+from bot.web.app import create_app
 from tests import line_events as ev
 from tests.conftest import SECRET
 

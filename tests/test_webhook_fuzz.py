@@ -158,7 +158,7 @@ def test_fuzzed_events_drain_without_a_worker_error_or_a_stuck_user(client, r, f
     assert queued > 100
     caplog.clear()
     caplog.set_level(logging.WARNING)
-    from bot.runtime import build_worker
+    from bot.wiring import build_worker
 
     worker = build_worker(client.application.extensions["kakehashi.settings"], r, clock=clock).start()
     try:

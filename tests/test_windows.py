@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.engine.live import closures, hours_summary, status
-from bot.engine.texts import Texts
-from bot.handoff.windows import WindowError, is_open, load_windows, next_opening, open_until
+from bot.content.texts import Texts
+from bot.directory.in_words import closures, hours_summary, status
+from bot.directory.windows import WindowError, is_open, load_windows, next_opening, open_until
 
 ROOT = Path(__file__).resolve().parent.parent
 WINDOWS = load_windows(ROOT / "flows" / "windows.yaml")
@@ -197,7 +197,7 @@ def test_a_broken_timetable_is_reported(tmp_path: Path, hours: str, message: str
 
 def test_open_now_is_a_placeholder_scope_for_texts() -> None:
     """`{open.houterasu}` in a text reads the same words as the card's own section."""
-    from bot.engine.live import OpenNow
+    from bot.directory.in_words import OpenNow
 
     live = OpenNow(WINDOWS, at("2026-11-24 10:00"), words("ja"))
     assert live["houterasu"] == "いま受付中（21:00まで）" and live["dv_navi"] == "受付時間は地域で違います"
@@ -207,7 +207,7 @@ def test_open_now_is_a_placeholder_scope_for_texts() -> None:
 def test_open_to_midnight_is_not_called_24_hours() -> None:
     from datetime import time
 
-    from bot.handoff.windows import Window
+    from bot.directory.windows import Window
 
     evening = Window("evening", {"ja": "夜の窓口", "en": "Evening desk"}, None, {"mon": (time(16), None)})
     assert status(evening, at("2026-11-30 20:00"), words("ja")) == "いま受付中（24:00まで）"

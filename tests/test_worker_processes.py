@@ -10,9 +10,9 @@ import time
 import urllib.request
 from typing import Any
 
-from bot.runtime import build_worker
 from bot.store import keys
-from bot.store.queue import GROUP, PartitionQueue
+from bot.stream.partitions import GROUP, PartitionQueue
+from bot.wiring import build_worker
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.faults import all_answered, in_order, lost_and_doubled

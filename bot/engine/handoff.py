@@ -12,16 +12,16 @@ import secrets
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.care import danger_reply
+from bot.content.texts import MissingText, show
+from bot.directory.windows import is_open, next_opening
 from bot.engine.inputs import Incoming
 from bot.engine.replies import Reply, Text, TicketNote, parse_tap
-from bot.engine.texts import MissingText, show
+from bot.engine.safety_replies import danger_reply
 from bot.engine.turn import Turn
-from bot.handoff.windows import is_open, next_opening
 
 if TYPE_CHECKING:
+    from bot.engine.engine import Engine
     from bot.engine.session import Session
-    from bot.engine.step import Engine
 
 QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese

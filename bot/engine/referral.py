@@ -1,6 +1,6 @@
 """The "Where to ask" section of a result card, and buttons to call the first windows that answer now.
 
-`recommend` (bot/handoff/recommend.py) chooses and orders the windows; this module reads the conversation
+`recommend` (bot/directory/recommend.py) chooses and orders the windows; this module reads the conversation
 for what it needs (the problem, danger seen, DV mentioned, the means test) and words one entry per window.
 """
 
@@ -10,12 +10,12 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.live import closures, fill, hours_summary, status
+from bot.content.texts import lookup
+from bot.directory.in_words import closures, fill, hours_summary, status
+from bot.directory.recommend import EMERGENCY, group, recommend
+from bot.directory.windows import Window, is_open
 from bot.engine.replies import Choice
 from bot.engine.session import MENU_FLOW
-from bot.engine.texts import lookup
-from bot.handoff.recommend import EMERGENCY, group, recommend
-from bot.handoff.windows import Window, is_open
 
 if TYPE_CHECKING:
     from bot.engine.turn import Turn

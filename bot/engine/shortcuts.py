@@ -7,10 +7,10 @@ still answer while a counselor has the chat, because someone waiting for a perso
 
 from __future__ import annotations
 
+from bot.content.flows import Node
 from bot.engine import referral
-from bot.engine.care import call
-from bot.engine.flows import Node
 from bot.engine.replies import Choice, Reply, Text
+from bot.engine.safety_replies import call
 from bot.engine.turn import Turn
 
 EMERGENCY_NODE = "emergency"  # the menu's own emergency card (flows/menu.yaml): one text for both ways in

@@ -8,14 +8,14 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
+from bot.content.conditions import holds
+from bot.content.flows import Node
+from bot.content.texts import Texts
+from bot.directory.in_words import OpenNow
+from bot.directory.windows import Window
 from bot.engine import referral
-from bot.engine.conditions import holds
-from bot.engine.flows import Node
-from bot.engine.live import OpenNow
 from bot.engine.replies import Card, Choice, Message, Reply, Text
 from bot.engine.session import MENU_FLOW, Session
-from bot.engine.texts import Texts
-from bot.handoff.windows import Window
 
 MAX_CHOICES = 13
 EARLIEST_YEARS = 60  # how far back the date picker goes: a marriage, a separation, an act long ago

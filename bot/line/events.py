@@ -30,7 +30,7 @@ from linebot.v3.webhooks import (
     VideoMessageContent,
 )
 
-from bot.envelope import Envelope
+from bot.stream.envelope import Envelope
 
 log = logging.getLogger(__name__)
 

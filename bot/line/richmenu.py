@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from PIL import Image, UnidentifiedImageError
 
-from bot.engine.texts import LANGUAGES, Texts
+from bot.content.texts import LANGUAGES, Texts
 from bot.settings import Settings
 
 # LINE's limits for a rich menu (Messaging API reference, "Rich menu object" and "Upload rich menu image").
@@ -45,7 +45,7 @@ class Area:
 
     @property
     def data(self) -> str:
-        return f"cmd:{self.command}"  # what the engine reads from the postback (bot/engine/step.py)
+        return f"cmd:{self.command}"  # what the engine reads from the postback (bot/engine/engine.py)
 
 
 @dataclass(frozen=True)

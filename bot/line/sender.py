@@ -25,8 +25,8 @@ from linebot.v3.messaging import (
 )
 
 from bot.clock import Clock, system_clock
-from bot.envelope import DeliveryFailed, Envelope, Undeliverable
 from bot.line.render import Message
+from bot.stream.envelope import DeliveryFailed, Envelope, Undeliverable
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.engine.replies import Reply
-from bot.envelope import Envelope
 from bot.line.render import render
 from bot.line.sender import LineSender
+from bot.stream.envelope import Envelope
 
 
 class LineTransport:

@@ -17,7 +17,7 @@ from linebot.v3.webhook import SignatureValidator
 from bot.line.events import to_envelope
 from bot.logs import log_context
 from bot.store.counters import Counters
-from bot.store.inbox import Inbox
+from bot.stream.inbox import Inbox
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024

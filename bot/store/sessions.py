@@ -17,8 +17,8 @@ import redis
 
 from bot.engine.replies import Reply
 from bot.engine.session import Session
-from bot.keyring import Keyring
 from bot.store import keys
+from bot.store.keyring import Keyring
 from bot.store.scripts import eval_in
 
 TURN_TTL = 24 * 3600

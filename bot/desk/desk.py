@@ -1,0 +1,87 @@
+"""The counselors' side of a handoff: claim by replying, send, close, and the queue's timeouts.
+
+A counselor's message and the end of a handoff travel to the person as events in the person's own stream,
+so the worker delivers them in order with everything else the person sent, by push with a retry key, and
+the session (bot or counselor?) changes in the same turn that tells the person.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from enum import Enum
+
+from bot.desk.tickets import CLOSED, OUTCOMES, QUEUED, WITH_COUNSELOR, Line, Ticket, TicketStore
+from bot.stream.envelope import Envelope
+from bot.stream.inbox import Inbox
+
+COUNSELOR, HANDOFF_END = "counselor", "handoff_end"  # event kinds only we create, never LINE
+MAX_MESSAGE = 2000
+
+
+class Sent(Enum):
+    SENT = "sent"
+    TAKEN = "taken"  # another counselor holds this ticket
+    CLOSED = "closed"  # the ticket ended (closed, cancelled, timed out, erased)
+    EMPTY = "empty"
+
+
+class Desk:
+    def __init__(self, tickets: TicketStore, inbox: Inbox, clock: Callable[[], float] = time.time) -> None:
+        self.tickets, self.inbox, self.clock = tickets, inbox, clock
+
+    def reply(self, ticket_id: str, counselor: str, text: str) -> Sent:
+        """The first reply claims a waiting ticket; later ones need the same counselor."""
+        text = text.strip()[:MAX_MESSAGE]
+        if not text:
+            return Sent.EMPTY
+        ticket = self.tickets.get(ticket_id)
+        if ticket is None or ticket.status == CLOSED:
+            return Sent.CLOSED
+        if ticket.status == QUEUED:
+            self.tickets.claim(ticket_id, counselor, self.clock())
+            ticket = self.tickets.get(ticket_id)
+            if ticket is None or ticket.status != WITH_COUNSELOR:
+                return Sent.CLOSED
+        if ticket.counselor != counselor:
+            return Sent.TAKEN
+        now = self.clock()
+        self.tickets.add_line(ticket, Line("counselor", text, now, counselor))
+        self._tell(ticket, COUNSELOR, uuid.uuid4().hex, text, {"ticket": ticket.id})
+        return Sent.SENT
+
+    def close(self, ticket_id: str, outcome: str) -> bool:
+        """End the conversation; the bot greets the person again where they were."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        ticket = self.tickets.get(ticket_id)
+        if ticket is None or ticket.status == CLOSED:
+            return False
+        # Tell first (deduplicated by id), then close: a crash in between leaves a ticket a second
+        # press closes, never a person stuck waiting for a counselor who has gone.
+        self._tell(ticket, HANDOFF_END, f"close-{ticket.id}", "", {"ticket": ticket.id, "why": "closed"})
+        return self.tickets.close(ticket_id, outcome, self.clock())
+
+    def expire_due(self) -> int:
+        """Queued tickets nobody took in time: close them (unless a claim won the race) and tell the person."""
+        told = 0
+        for ticket_id in self.tickets.due(self.clock()):
+            ticket = self.tickets.get(ticket_id)
+            if ticket is None:
+                self.tickets.publish(self.tickets.owner(ticket_id), ticket_id)
+                continue
+            if ticket.status == QUEUED:
+                self.tickets.move(ticket.user, ticket_id, QUEUED, CLOSED, outcome="timeout",
+                                  closed_at=self.clock(), publish=False)
+                ticket = self.tickets.get(ticket_id) or ticket
+            if ticket.status == CLOSED and ticket.outcome == "timeout":
+                self._tell(ticket, HANDOFF_END, f"timeout-{ticket.id}", "", {"ticket": ticket.id, "why": "timeout"})
+                told += 1
+            self.tickets.publish(ticket.user, ticket_id)
+        return told
+
+    def _tell(self, ticket: Ticket, kind: str, event_id: str, text: str, params: dict[str, str]) -> None:
+        envelope = Envelope(event_id=event_id, chat_id=self.tickets.chat_id(ticket), kind=kind, text=text,
+                            params=params, timestamp=int(self.clock() * 1000))
+        self.inbox.enqueue(ticket.user, envelope)

@@ -1,0 +1,304 @@
+"""Handoff tickets in Redis: what a counselor needs to help, and who holds the chat.
+
+A ticket's record and transcript live under the person's hash tag (`kh:{<user>}:ticket:<id>`), so the turn
+that opens it, relays to it or cancels it writes them in the same transaction as the session. The console's
+index (waiting, held, closed, expiring) shares one tag `{handoff}`; it is derived from the records and
+`publish` makes it agree again, so repeating it after a crash is harmless.
+
+Status changes that can race (a claim against a timeout or a cancel) are one Lua script on the record:
+only one of them finds the ticket still `queued`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, cast
+
+import redis
+
+from bot.clock import Clock, system_clock
+from bot.engine.replies import TicketNote
+from bot.store.keyring import Keyring
+
+QUEUED, WITH_COUNSELOR, CLOSED = "queued", "with_counselor", "closed"
+OUTCOMES = ("houterasu", "lawyer", "dv_centre", "police", "resolved", "no_response")  # a counselor's choice
+ENDINGS = ("cancel", "closed_chat")  # how the person ends a ticket (a timeout is the desk's doing)
+DANGER, NORMAL = 0, 1  # priority: lower is read first
+
+WAITING = "kh:{handoff}:waiting"  # ticket → priority and age, the queue counselors see
+HELD = "kh:{handoff}:held"  # ticket → when a counselor claimed it
+EXPIRING = "kh:{handoff}:expiring"  # queued ticket → when nobody having taken it, the person is told
+CLOSED_AT = "kh:{handoff}:closed"  # ticket → when it closed (content expires after the retention period)
+OWNERS = "kh:{handoff}:owners"  # ticket → user key (a pseudonym; never shown in the console)
+
+# KEYS[1] ticket record; ARGV: from-status, to-status, then field/value pairs to set.
+_MOVE = """
+if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[2])
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+"""
+
+
+def record_key(user: str, ticket: str) -> str:
+    return f"kh:{{{user}}}:ticket:{ticket}"
+
+
+def transcript_key(user: str, ticket: str) -> str:
+    return f"kh:{{{user}}}:ticket:{ticket}:log"
+
+
+def tickets_of_key(user: str) -> str:
+    return f"kh:{{{user}}}:tickets"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a ticket's transcript. `who`: user, counselor or bot (what the bot told the person)."""
+
+    who: str
+    text: str
+    at: float
+    by: str = ""  # the counselor's name, for counselor lines
+    mid: str = ""  # LINE's message id of a person's line: an unsent message is removed
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The triage so far, readable by a person: flow title, question → answer pairs, danger seen."""
+
+    topic: str = ""
+    answers: tuple[tuple[str, str], ...] = ()
+    danger: tuple[str, ...] = ()
+    lang: str = "ja"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Summary:
+        """From the engine's note (bot/engine/handoff.py summarize) or what to_json wrote."""
+        return cls(data.get("topic", ""), tuple(tuple(a) for a in data.get("answers", [])),  # type: ignore[misc]
+                   tuple(data.get("danger", [])), data.get("lang", "ja"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Summary:
+        return cls.from_dict(json.loads(raw))
+
+
+@dataclass
+class Ticket:
+    id: str
+    user: str
+    status: str
+    priority: int
+    created: float
+    expires: float
+    summary: Summary = field(default_factory=Summary)
+    counselor: str = ""
+    claimed_at: float = 0.0
+    closed_at: float = 0.0
+    outcome: str = ""
+
+    @property
+    def danger(self) -> bool:
+        return self.priority == DANGER
+
+
+class TicketStore:
+    def __init__(self, r: redis.Redis, keyring: Keyring, retention_s: int, clock: Clock = system_clock) -> None:
+        self.clock = clock
+        self.redis, self.keyring, self.retention_s = r, keyring, retention_s
+        self._move = r.register_script(_MOVE)
+
+    # ── writes inside a turn's transaction (the worker's pipeline, after MULTI) ─────────────
+    def write_open(self, pipe: Any, user: str, ticket: str, chat_id: str, summary: Summary, priority: int,
+                   created: float, expires: float) -> None:
+        pipe.hset(record_key(user, ticket), mapping={
+            "status": QUEUED, "priority": priority, "created": created, "expires": expires,
+            "summary": self.keyring.seal(summary.to_json()), "chat": self.keyring.seal(chat_id)})
+        pipe.sadd(tickets_of_key(user), ticket)
+
+    def write_lines(self, pipe: Any, user: str, ticket: str, lines: Iterable[Line]) -> None:
+        sealed = [self.keyring.seal(json.dumps(asdict(line), ensure_ascii=False)) for line in lines]
+        if sealed:
+            pipe.rpush(transcript_key(user, ticket), *sealed)
+
+    def write_priority(self, pipe: Any, user: str, ticket: str, priority: int) -> None:
+        pipe.hset(record_key(user, ticket), "priority", priority)
+
+    def write_note(self, pipe: Any, user: str, chat_id: str, note: TicketNote) -> None:
+        """What a turn did to the ticket, in the turn's transaction: written once with the session."""
+        if note.action == "open" and note.summary is not None:
+            self.write_open(pipe, user, note.ticket, chat_id, Summary.from_dict(note.summary),
+                            DANGER if note.danger else NORMAL,
+                            note.at, note.expires)
+        elif note.danger:
+            self.write_priority(pipe, user, note.ticket, DANGER)
+        self.write_lines(pipe, user, note.ticket, (Line(who, text, note.at or self.clock(),
+                                                        mid=note.message_id if who == "user" else "")
+                                                   for who, text in note.lines))
+
+    def settle(self, user: str, note: TicketNote, now: float) -> None:
+        """After the turn's transaction (again after a crash: idempotent): close what the person ended,
+        and bring the console's index up to date."""
+        if note.action in ENDINGS:
+            for status in (QUEUED, WITH_COUNSELOR):
+                self.move(user, note.ticket, status, CLOSED, outcome=note.action, closed_at=now, publish=False)
+        if note.action != "erased":
+            self.publish(user, note.ticket)
+
+    # ── status changes that may race: one script on the record ────────────────────────────
+    def move(self, user: str, ticket: str, from_status: str, to_status: str, *, publish: bool = True,
+             **fields: str | float) -> bool:
+        args: list[str | float] = [from_status, to_status]
+        for name, value in fields.items():
+            args += [name, value]
+        moved = bool(self._move(keys=[record_key(user, ticket)], args=args))
+        if moved:
+            if to_status == CLOSED:
+                self._expire_content(user, ticket)
+            if publish:
+                self.publish(user, ticket)
+        return moved
+
+    def claim(self, ticket: str, counselor: str, now: float) -> bool:
+        """The first counselor to answer takes the ticket; everyone else is told it is taken."""
+        user = self.owner(ticket)
+        return bool(user) and self.move(user, ticket, QUEUED, WITH_COUNSELOR, counselor=counselor,
+                                        claimed_at=now)
+
+    def close(self, ticket: str, outcome: str, now: float) -> bool:
+        """A counselor ends the conversation (from queued or held); the bot then takes over again."""
+        user = self.owner(ticket)
+        if not user:
+            return False
+        return any(self.move(user, ticket, status, CLOSED, outcome=outcome, closed_at=now)
+                   for status in (WITH_COUNSELOR, QUEUED))
+
+    def _expire_content(self, user: str, ticket: str) -> None:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.expire(record_key(user, ticket), self.retention_s)
+        pipe.expire(transcript_key(user, ticket), self.retention_s)
+        pipe.execute()
+
+    # ── the console's index ───────────────────────────────────────────────────────────────
+    def publish(self, user: str, ticket: str) -> None:
+        """Make the index agree with the record (idempotent: run again after any change or crash)."""
+        raw = cast(dict[str, str], self.redis.hgetall(record_key(user, ticket)))
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.zrem(WAITING, ticket)
+        pipe.zrem(HELD, ticket)
+        pipe.zrem(EXPIRING, ticket)
+        if not raw:  # erased: nothing of it stays
+            pipe.zrem(CLOSED_AT, ticket)
+            pipe.hdel(OWNERS, ticket)
+        else:
+            pipe.hset(OWNERS, ticket, user)
+            status = raw.get("status")
+            if status == QUEUED:
+                pipe.zadd(WAITING, {ticket: int(raw.get("priority", NORMAL)) * 1e10 + float(raw["created"])})
+                pipe.zadd(EXPIRING, {ticket: float(raw.get("expires", 0))})
+            elif status == WITH_COUNSELOR:
+                pipe.zadd(HELD, {ticket: float(raw.get("claimed_at", 0))})
+            else:
+                pipe.zadd(CLOSED_AT, {ticket: float(raw.get("closed_at") or self.clock())})
+        pipe.execute()
+
+    def forget_message(self, user: str, message_id: str) -> int:
+        """The person unsent a message on LINE: it leaves every transcript it is in."""
+        removed = 0
+        for ticket in cast(set[str], self.redis.smembers(tickets_of_key(user))):
+            key = transcript_key(user, ticket)
+            for sealed in cast(list[str], self.redis.lrange(key, 0, -1)):
+                if json.loads(self.keyring.open(sealed)).get("mid") == message_id:
+                    removed += int(cast(int, self.redis.lrem(key, 1, sealed)))
+        return removed
+
+    def forget_user(self, user: str) -> None:
+        """Before a person's data is erased: take their tickets out of the index too."""
+        for ticket in cast(set[str], self.redis.smembers(tickets_of_key(user))):
+            pipe = self.redis.pipeline(transaction=True)
+            for index in (WAITING, HELD, EXPIRING, CLOSED_AT):
+                pipe.zrem(index, ticket)
+            pipe.hdel(OWNERS, ticket)
+            pipe.execute()
+
+    def owner(self, ticket: str) -> str:
+        return cast(str | None, self.redis.hget(OWNERS, ticket)) or ""
+
+    def due(self, now: float, limit: int = 100) -> list[str]:
+        """Queued tickets whose wait is over."""
+        return cast(list[str], self.redis.zrangebyscore(EXPIRING, "-inf", now, start=0, num=limit))
+
+    def purge_closed(self, now: float) -> int:
+        """Forget closed tickets past the retention period (their content has expired already)."""
+        old = cast(list[str], self.redis.zrangebyscore(CLOSED_AT, "-inf", now - self.retention_s))
+        for ticket in old:
+            # Two transactions, as the person's keys and the index live in different cluster slots: the
+            # person's first, so a crash in between leaves an index entry the next purge finds again.
+            user = self.owner(ticket)
+            if user:
+                content = self.redis.pipeline(transaction=True)
+                content.srem(tickets_of_key(user), ticket)
+                content.delete(record_key(user, ticket), transcript_key(user, ticket))
+                content.execute()
+            index = self.redis.pipeline(transaction=True)
+            index.zrem(CLOSED_AT, ticket)
+            index.hdel(OWNERS, ticket)
+            index.execute()
+        return len(old)
+
+    # ── reading, for the console ──────────────────────────────────────────────────────────
+    def waiting(self) -> list[Ticket]:
+        return self._many(cast(list[str], self.redis.zrange(WAITING, 0, -1)))
+
+    def held(self) -> list[Ticket]:
+        return self._many(cast(list[str], self.redis.zrange(HELD, 0, -1)))
+
+    def recently_closed(self, limit: int = 50) -> list[Ticket]:
+        return self._many(cast(list[str], self.redis.zrevrange(CLOSED_AT, 0, limit - 1)))
+
+    def figures(self) -> tuple[int, int, float | None]:
+        """For /metrics: tickets waiting, tickets held, and when the longest-waiting one was opened."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zcard(WAITING)
+        pipe.zcard(HELD)
+        for priority in (DANGER, NORMAL):  # scores are priority * 1e10 + created: the oldest of each band
+            pipe.zrangebyscore(WAITING, priority * 1e10, (priority + 1) * 1e10, start=0, num=1, withscores=True)
+        waiting, held, *firsts = pipe.execute()
+        opened = [score - priority * 1e10 for priority, first in zip((DANGER, NORMAL), firsts, strict=True)
+                  for _, score in first]
+        return int(waiting), int(held), min(opened) if opened else None
+
+    def _many(self, tickets: list[str]) -> list[Ticket]:
+        return [t for t in (self.get(tid) for tid in tickets) if t is not None]
+
+    def get(self, ticket: str) -> Ticket | None:
+        user = self.owner(ticket)
+        raw = cast(dict[str, str], self.redis.hgetall(record_key(user, ticket))) if user else {}
+        if not raw:
+            return None
+        summary = Summary.from_json(self.keyring.open(raw["summary"])) if raw.get("summary") else Summary()
+        return Ticket(ticket, user, raw.get("status", ""), int(raw.get("priority", NORMAL)),
+                      float(raw.get("created", 0)), float(raw.get("expires", 0)), summary,
+                      raw.get("counselor", ""), float(raw.get("claimed_at", 0)), float(raw.get("closed_at", 0)),
+                      raw.get("outcome", ""))
+
+    def chat_id(self, ticket: Ticket) -> str:
+        """Where a counselor's message goes (the LINE chat): used to push, never displayed."""
+        sealed = cast(str | None, self.redis.hget(record_key(ticket.user, ticket.id), "chat"))
+        return self.keyring.open(sealed) if sealed else ""
+
+    def transcript(self, ticket: Ticket) -> list[Line]:
+        raw = cast(list[str], self.redis.lrange(transcript_key(ticket.user, ticket.id), 0, -1))
+        return [Line(**json.loads(self.keyring.open(item))) for item in raw]
+
+    def add_line(self, ticket: Ticket, line: Line) -> None:
+        """A counselor's line, written when they send it (the person receives it through the worker)."""
+        pipe = self.redis.pipeline(transaction=False)
+        self.write_lines(pipe, ticket.user, ticket.id, [line])
+        pipe.execute()
+

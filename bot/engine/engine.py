@@ -1,0 +1,289 @@
+"""One turn: a person's input + their session → what the bot says, and the session moved on.
+
+Pure with respect to I/O: no Redis, no LINE, no clock. The worker loads and saves the session around it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from transitions import MachineError
+
+from bot.content.flows import FLOW_PREFIX, Flow, FlowError, Node
+from bot.content.texts import LANGUAGES, MissingText, Texts
+from bot.directory.windows import Window
+from bot.engine import handoff, shortcuts
+from bot.engine.inputs import Incoming
+from bot.engine.replies import Reply, parse_tap
+from bot.engine.safety_replies import closed, danger_reply, erased
+from bot.engine.session import MENU_FLOW, Session
+from bot.engine.turn import Turn
+from bot.engine.understand import match_option, normalize, parse_amount, parse_count, parse_date
+from bot.safety import DangerCheck
+
+log = logging.getLogger(__name__)
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+Calculator = Callable[[Mapping[str, Any], Mapping[str, Any], date], dict[str, Any]]
+MAX_MISSES = 2
+COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
+            "quiet_on", "quiet_off", "human", "cancel", "windows", "emergency")
+HANDOFF_TIMEOUT_S = 30 * 60
+YES = ("はい", "削除する", "消す", "yes", "delete")
+
+
+class Engine:
+    def __init__(
+        self,
+        flows: Mapping[str, Flow],
+        texts: Texts,
+        facts: Mapping[str, Any],
+        calculators: Mapping[str, Calculator],
+        commands: Mapping[str, list[str]],
+        safety: DangerCheck | None = None,
+        session_days: int = 7,
+        zone: ZoneInfo = TOKYO,
+        windows: Mapping[str, Window] | None = None,
+        counselors: Window | None = None,
+        handoff_timeout: int = HANDOFF_TIMEOUT_S,
+    ) -> None:
+        """`counselors`: the hours people staff the console (None: always); `handoff_timeout`: seconds a
+        queued ticket waits, counted from when the counselors' hours begin, before the person is told."""
+        self.zone = zone
+        self.windows = {**(windows or {}), **({"counselors": counselors} if counselors else {})}
+        self.counselors, self.handoff_timeout = counselors, handoff_timeout
+        self.flows, self.texts, self.calculators = flows, texts, calculators
+        self.facts = {**facts, "session_days": session_days}
+        self.safety = safety
+        self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
+        self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
+
+    def _turn(self, s: Session, at: float) -> Turn:
+        """`at` is when the person wrote: their "today" in KAKEHASHI_TZ, for dates and deadlines."""
+        return Turn(self.texts, self.facts, s, datetime.fromtimestamp(at, self.zone), self.windows)
+
+    # ── entry point ────────────────────────────────────────────────────────────
+    def step(self, session: Session, incoming: Incoming) -> Reply:
+        """Never raises for anything a person can send: a broken turn restarts kindly at the menu."""
+        try:
+            return self._step(session, incoming)
+        except (FlowError, MachineError, MissingText, KeyError, ValueError, TypeError) as exc:
+            log.error("turn failed at %s/%s: %s", session.flow, session.state, type(exc).__name__)
+            session.restart()
+            turn = self._turn(session, incoming.at)
+            turn.say("common.sorry")
+            return turn.prompt(self.node_of(session))
+
+    def _step(self, s: Session, inc: Incoming) -> Reply:
+        turn = self._turn(s, inc.at)
+        if inc.kind in ("counselor", "handoff_end"):
+            return handoff.from_desk(self, s, inc, turn)
+        if inc.kind in ("unfollow", "unsend"):
+            return Reply(silent=True)
+        danger = self.safety.detect(inc.text) if self.safety and inc.kind == "text" else ()
+        if s.handoff:
+            s.fresh = False
+            relayed = handoff.during(self, s, inc, turn, danger, self._command(inc))
+            if relayed is not None:
+                return relayed
+        if inc.kind == "follow":
+            s.restart()
+            turn.say("common.welcome")
+            turn.say("privacy.notice")
+            return turn.prompt(self.node_of(s))
+        if inc.kind not in ("text", "postback"):
+            turn.say(f"common.received.{inc.kind}")
+            return turn.prompt(self.node_of(s))
+        first = s.fresh
+        if inc.kind == "text" and first:
+            s.lang = "en" if _looks_english(inc.text) else s.lang
+        s.fresh = False
+        if danger:
+            return danger_reply(turn, danger)
+        command = self._command(inc)
+        if s.confirming == "erase":
+            s.confirming = ""
+            if command == "erase_yes" or (not command and normalize(inc.text) in map(normalize, YES)):
+                return handoff.ended_by_person(s, erased(turn), "erased")
+            turn.say("privacy.erase_cancelled")
+            if not command:
+                return self._where(s, turn)
+        if command:
+            reply = self._run_command(command, s, turn)
+            return handoff.noted(self, s, command, reply, turn) if s.handoff else reply
+        node = self.node_of(s)
+        if inc.kind == "postback":
+            return self._tap(s, node, inc, turn)
+        option = match_option(inc.text, self._option_words(node))
+        if node.kind == "input":  # an input may also offer options, e.g. "I don't know"
+            return self._choose(s, node, option, turn) if option else self._answer(s, node, inc.text, turn)
+        if option is None and (node.kind == "result" or s.flow == MENU_FLOW):
+            routed = match_option(inc.text, self.menu_options)
+            if routed is not None:
+                self._go(s, FLOW_PREFIX + MENU_FLOW, turn)
+                return self._choose(s, self.node_of(s), routed, turn)
+        if option is None and first and s.flow == MENU_FLOW:
+            return turn.prompt(self.node_of(s))  # a first "hello" is a greeting, not a wrong answer
+        if option is None:
+            return self._miss(s, turn, "common.not_understood")
+        return self._choose(s, node, option, turn)
+
+    # ── what a person can do ───────────────────────────────────────────────────
+    def _command(self, inc: Incoming) -> str | None:
+        if inc.kind == "postback":
+            return inc.text[4:] if inc.text.startswith("cmd:") and inc.text[4:] in COMMANDS else None
+        return self.commands.get(normalize(inc.text))
+
+    def _run_command(self, command: str, s: Session, turn: Turn) -> Reply:
+        if command == "human":
+            return handoff.ask_for_person(self, s, turn)
+        if command == "windows":
+            return shortcuts.windows(turn)
+        if command == "emergency":
+            return shortcuts.emergency(turn, self.flows[MENU_FLOW].nodes[shortcuts.EMERGENCY_NODE])
+        if command == "menu":
+            s.restart()
+        elif command == "back":
+            if s.history:
+                s.flow, s.state = s.history.pop()
+            else:
+                turn.say("common.nothing_before")
+        elif command == "help":
+            turn.say("common.help")
+        elif command == "continue":
+            pass
+        elif command == "close":
+            return handoff.ended_by_person(s, closed(turn), "closed_chat")
+        elif command == "cancel":
+            turn.say("handoff.nothing_to_cancel")
+        elif command == "erase":
+            s.confirming = "erase"
+            turn.say("privacy.erase_confirm")
+            return turn.reply((turn.command("erase_yes"), turn.command("continue")))
+        elif command == "erase_yes":
+            turn.say("privacy.erase_nothing_pending")
+        elif command == "staying_safe":
+            turn.say("privacy.staying_safe")
+        elif command in ("quiet_on", "quiet_off"):
+            s.quiet = command == "quiet_on"
+            turn.say(f"privacy.{command}")
+        else:
+            s.lang = command.removeprefix("lang_")
+            turn.say("common.language_set")
+        s.misses = 0
+        return self._where(s, turn)
+
+    def _where(self, s: Session, turn: Turn) -> Reply:
+        """Show where the person is, unless a counselor has the chat (then the bot adds nothing more)."""
+        return turn.reply() if s.handoff else turn.prompt(self.node_of(s))
+
+    def _tap(self, s: Session, node: Node, inc: Incoming, turn: Turn) -> Reply:
+        """A tapped button: `opt:<flow>.<node>.<option>`, or a date picked for `date:<flow>.<node>`.
+
+        An old button (the conversation has moved on) re-asks the current question kindly.
+        """
+        kind, flow_id, node_name, option = parse_tap(inc.text)
+        if kind not in ("opt", "date") or (flow_id, node_name) != (s.flow, s.state):
+            turn.say("common.stale_button")
+            return turn.prompt(self.node_of(s))
+        if kind == "date":
+            return self._answer(s, node, inc.params.get("date", ""), turn)
+        if option not in {o.id for o in node.options}:
+            return self._miss(s, turn, "common.not_understood")
+        return self._choose(s, node, option, turn)
+
+    def _choose(self, s: Session, node: Node, option_id: str, turn: Turn) -> Reply:
+        option = next(o for o in node.options if o.id == option_id)
+        s.answers.update(option.set)
+        self._advance(s, node, f"choose:{option_id}", turn)
+        return turn.prompt(self.node_of(s))
+
+    def _answer(self, s: Session, node: Node, text: str, turn: Turn) -> Reply:
+        value: int | str | None
+        if node.format == "date":
+            found = parse_date(text, turn.today)
+            value = found.isoformat() if found else None
+        elif node.format == "yen":
+            value = parse_amount(text)
+        elif node.format == "count":
+            value = parse_count(text)
+        else:
+            value = text.strip()[:500] or None
+        if value is None or (isinstance(value, int) and not _within(value, node)):
+            return self._miss(s, turn, f"common.invalid.{node.format}")
+        s.answers[node.key or node.name] = value
+        self._advance(s, node, "submit", turn)
+        return turn.prompt(self.node_of(s))
+
+    def _miss(self, s: Session, turn: Turn, why: str) -> Reply:
+        s.misses += 1
+        turn.say(why)
+        if s.misses >= MAX_MISSES:
+            s.misses = 0
+            turn.say("common.offer_menu")
+            return turn.prompt(self.node_of(s), extra=(turn.command("menu"), turn.command("human")))
+        return turn.prompt(self.node_of(s))
+
+    # ── moving through the flow ────────────────────────────────────────────────
+    def _advance(self, s: Session, node: Node, trigger: str, turn: Turn) -> None:
+        s.history.append([s.flow, s.state])
+        del s.history[:-30]
+        s.misses = 0
+        self._fire(s, trigger)
+        self._settle(s, turn)
+
+    def _fire(self, s: Session, trigger: str, **kwargs: Any) -> None:
+        event = self.flows[s.flow].machine.events.get(trigger)
+        if event is None or not event.trigger(s, **kwargs):
+            raise FlowError(f"{s.flow}/{s.state}: {trigger} led nowhere")
+
+    def _go(self, s: Session, target: str, turn: Turn) -> None:
+        s.flow, s.state = target.removeprefix(FLOW_PREFIX), self.flows[target.removeprefix(FLOW_PREFIX)].start
+        self._settle(s, turn)
+
+    def _settle(self, s: Session, turn: Turn) -> None:
+        """Run through `say` and `compute` nodes until one that waits for the person."""
+        for _ in range(100):
+            if s.state.startswith(FLOW_PREFIX):
+                flow_id = s.state.removeprefix(FLOW_PREFIX)
+                s.flow, s.state = flow_id, self.flows[flow_id].start
+                continue
+            node = self.node_of(s)
+            if node.waits:
+                return
+            if node.kind == "say":
+                for key in node.texts:
+                    turn.say(key)
+                self._fire(s, "next")
+            else:
+                result = self.calculators[node.calculator or ""](s.answers, self.facts, turn.today)
+                s.answers[node.key or node.name] = result
+                self._fire(s, "resolve", outcome=result["outcome"])
+        raise FlowError(f"{s.flow}: say/compute nodes loop")
+
+    def node_of(self, s: Session) -> Node:
+        """Where the person is: the question or result they see."""
+        try:
+            return self.flows[s.flow].nodes[s.state]
+        except KeyError:
+            raise FlowError(f"unknown place {s.flow}/{s.state}") from None
+
+    # ── understanding ───────────────────────────────────────────────────────────
+    def _option_words(self, node: Node) -> list[tuple[str, list[str]]]:
+        return [
+            (o.id, [*(self.texts.raw(lang, o.label) for lang in LANGUAGES), *o.synonyms]) for o in node.options
+        ]
+
+
+def _within(value: int, node: Node) -> bool:
+    return (node.min is None or value >= node.min) and (node.max is None or value <= node.max)
+
+
+def _looks_english(text: str) -> bool:
+    """Latin words, not an acronym a Japanese writer uses ("DV", "OK", "LINE")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isascii() for c in letters) and any(c.islower() for c in letters)

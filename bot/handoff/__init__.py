@@ -1,1 +1,0 @@
-"""Counseling windows and, later, handoff to counselors."""

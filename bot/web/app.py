@@ -1,0 +1,86 @@
+"""create_app(): the one place that wires the web side (DESIGN §2)."""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import Flask, Response, jsonify
+from flask_wtf.csrf import CSRFProtect
+from linebot.v3.webhook import SignatureValidator
+
+from bot.clock import Clock, clock_for
+from bot.desk.desk import Desk
+from bot.desk.tickets import TicketStore
+from bot.line.webhook import MAX_BODY, webhook
+from bot.logs import pick_format, setup_logging
+from bot.settings import Settings, load_settings
+from bot.store.connection import open_redis
+from bot.store.counters import Counters
+from bot.store.keyring import resolve_keyring
+from bot.stream.inbox import Inbox
+from bot.stream.partitions import PartitionQueue
+from bot.web.console import console, init_console
+from bot.web.metrics import init_metrics
+from bot.web.simulator import init_simulator, simulator
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, r: redis.Redis | None = None, clock: Clock | None = None) -> Flask:
+    """The Flask app; gunicorn calls it with no arguments, tests pass their own settings, Redis and clock."""
+    if settings is None:
+        settings = load_settings()
+        setup_logging(pick_format(settings.log_format, service=True))
+    if r is None:
+        if not settings.redis_url:
+            raise RuntimeError("REDIS_URL is not set: start through `kakehashi serve`, which provides one")
+        r = open_redis(settings.redis_url, cluster=settings.redis_cluster)
+    clock = clock or clock_for(settings.pinned_now)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.extensions["kakehashi.settings"] = settings
+    app.extensions["kakehashi.redis"] = r
+    app.extensions["kakehashi.clock"] = clock
+    keyring = resolve_keyring(settings)
+    inbox = Inbox(r, settings.partitions, keyring)
+    app.extensions["kakehashi.inbox"] = inbox
+    app.extensions["kakehashi.validator"] = (
+        SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None
+    )
+    tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400, clock)
+    desk = Desk(tickets, inbox, clock)
+    app.extensions["kakehashi.desk"] = desk
+    counters = Counters(r)
+    app.extensions["kakehashi.counters"] = counters
+    init_metrics(app, r, settings.partitions, counters, tickets)
+    init_console(app, settings, r, keyring, desk)
+    csrf = CSRFProtect(app)  # every form POST needs a token; LINE's webhook has its signature instead
+    csrf.exempt(webhook)
+    app.register_blueprint(webhook)
+    app.register_blueprint(console, url_prefix="/console")
+    if settings.simulator:  # on without LINE credentials (or with KAKEHASHI_SIMULATOR=1): a chat to try
+        init_simulator(app, r, inbox, keyring, clock)
+        csrf.exempt(simulator)  # JSON-only calls, which a cross-site form cannot make
+        app.register_blueprint(simulator, url_prefix="/simulator")
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz() -> tuple[Response, int]:
+        try:
+            r.ping()
+            workers = PartitionQueue.workers_alive(r)
+        except redis.RedisError:
+            return jsonify(status="redis unreachable"), 503
+        if workers < 1:
+            return jsonify(status="no workers", redis="ok", workers=0), 503
+        return jsonify(status="ready", redis="ok", workers=workers), 200
+
+    @app.errorhandler(413)
+    def too_large(_: Exception) -> tuple[str, int]:
+        return "body too large\n", 413
+
+    return app
