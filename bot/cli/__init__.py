@@ -1,197 +1,73 @@
-"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check, flows graph, operators, richmenu,
-deadletters."""
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check|graph, operators, richmenu, deadletters.
+
+One module per command group; this one reads the arguments and the settings and dispatches through COMMANDS."""
 
 from __future__ import annotations
 
 import argparse
-import logging
-import os
-import signal
-import subprocess
 import sys
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
 
+from bot.logs import pick_format, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 
-log = logging.getLogger("kakehashi")
+Handler = Callable[[Settings, argparse.Namespace], int]
 
 
-def _prepare(settings: Settings):  # noqa: ANN202 - (settings, redis, embedded)
-    """Provide a Redis (embedded when REDIS_URL is unset) and the data key, for this process and its children."""
-    from bot.store.connection import ensure_redis_url, open_redis
-    from bot.store.keyring import encoded, resolve_keyring
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.serve import cmd_serve
 
-    keyring = resolve_keyring(settings)
-    settings, embedded = ensure_redis_url(settings)
-    os.environ["REDIS_URL"] = settings.redis_url or ""
-    os.environ["KAKEHASHI_DATA_KEY"] = encoded(keyring)
-    settings = settings.with_(data_key=os.environ["KAKEHASHI_DATA_KEY"])
-    return settings, open_redis(settings.redis_url or "", cluster=settings.redis_cluster), embedded
+    return cmd_serve(settings)
 
 
-def _wait_for_signal() -> threading.Event:
-    done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
-    return done
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.serve import cmd_worker
+
+    return cmd_worker(settings)
 
 
-def cmd_serve(settings: Settings) -> int:
-    """gunicorn web processes + stream worker threads, in the foreground, stopped cleanly by SIGTERM.
+def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.chat import cmd_chat
 
-    Whatever happens, the embedded Redis this process started stops with it (see bot.store.embedded)."""
-    from bot.store.embedded import die_with_parent
-    from bot.wiring import build_worker
-
-    settings, r, embedded = _prepare(settings)
-    worker = web = None
-    try:
-        os.environ["KAKEHASHI_LOG_FORMAT"] = settings.log_format or "text"  # gunicorn's processes log the same way
-        worker = build_worker(settings, r).start()
-        web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "bot.web.app:create_app()", "--bind", f"{settings.host}:{settings.port}",
-             "--workers", str(settings.web_concurrency), "--worker-class", "gthread", "--threads", "8",
-             "--graceful-timeout", "10", "--log-level", "warning"],
-            env=os.environ.copy(),
-            preexec_fn=die_with_parent,  # noqa: PLW1509 - a crashed serve leaves no web server behind either
-        )
-        banner(settings, sys.stderr if settings.log_format == "json" else sys.stdout)  # stdout: JSON lines only
-        done = _wait_for_signal()
-        while not done.wait(0.5):
-            if web.poll() is not None:
-                log.error("gunicorn exited with %s", web.returncode)
-                break
-        return 0 if done.is_set() else 1
-    finally:
-        if web is not None and web.poll() is None:
-            web.terminate()
-            try:
-                web.wait(15)
-            except subprocess.TimeoutExpired:
-                web.kill()
-        if worker is not None:
-            worker.stop()
-        if embedded:
-            embedded.stop()
+    return cmd_chat(settings, args.name)
 
 
-def banner(settings: Settings, out: TextIO) -> None:
-    where = "every interface" if settings.host in ("0.0.0.0", "::") else "this machine only"
-    print(f"Kakehashi is listening on http://{settings.host}:{settings.port} ({where})", file=out)
-    if settings.pinned_now:
-        print(f"  The clock is PINNED to {settings.pinned_now.isoformat()} (KAKEHASHI_PINNED_NOW: tests and demos).",
-              file=out)
-    if settings.line_enabled:
-        print(f"  LINE webhook: POST http://<this host>:{settings.port}/callback", file=out)
-    else:
-        print("  No LINE credentials set: the webhook refuses everything.", file=out)
-    print("  Talk to the bot in a terminal: .venv/bin/kakehashi chat   (same engine, same Redis)", file=out)
-    print(f"  Counselors' console: http://127.0.0.1:{settings.port}/console/   "
-          "(accounts: .venv/bin/kakehashi operators add NAME)", file=out)
-    print(f"  Metrics: http://127.0.0.1:{settings.port}/metrics", file=out)
-    print("  Stop with Ctrl-C.", file=out)
-    if settings.simulator:
-        print(f"Try it in your browser, as if on LINE: http://127.0.0.1:{settings.port}/simulator/", file=out)
-    out.flush()
+def _flows(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.flows import cmd_flows_check, cmd_flows_graph
+
+    if args.flows_command == "graph":
+        return cmd_flows_graph(settings, args.flow)
+    return cmd_flows_check(settings.with_(flows_dir=args.flows_dir or settings.flows_dir,
+                                          locales_dir=args.locales_dir or settings.locales_dir))
 
 
-def cmd_worker(settings: Settings) -> int:
-    from bot.wiring import build_worker
+def _operators(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.operators import cmd_operators
 
-    settings, r, embedded = _prepare(settings)
-    try:
-        worker = build_worker(settings, r).start()
-        _wait_for_signal().wait()
-        worker.stop()
-    finally:
-        if embedded:
-            embedded.stop()
-    return 0
+    return cmd_operators(settings, args.operators_command, getattr(args, "name", ""), getattr(args, "admin", False))
 
 
-def cmd_chat(settings: Settings, name: str) -> int:
-    """Its own worker threads too, so the chat works with or without `serve` running beside it."""
-    from bot.cli.chat import chat
-    from bot.wiring import build_worker
+def _richmenu(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.richmenu import deploy_command, draw_command
 
-    if not os.environ.get("KAKEHASHI_LOG_LEVEL"):
-        logging.getLogger().setLevel(logging.WARNING)  # the conversation, not server logs, on this screen
-    settings, r, embedded = _prepare(settings)
-    try:
-        worker = build_worker(settings.with_(worker_threads=2), r).start()
-        try:
-            chat(settings, r, name)
-        finally:
-            worker.stop()
-    finally:
-        if embedded:
-            embedded.stop()
-    return 0
+    if args.richmenu_command == "draw":
+        return draw_command(settings, args.font, args.out)
+    return deploy_command(settings, args.file)
 
 
-def cmd_flows_check(settings: Settings) -> int:
-    import yaml
+def _deadletters(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.deadletters import cmd_deadletters
 
-    from bot.cli.richmenu import richmenu_problems
-    from bot.content.facts import load_facts
-    from bot.content.flows import FlowError, load_flows
-    from bot.content.texts import Texts
-    from bot.directory.windows import WindowError, load_windows
-    from bot.legal.registry import CALCULATORS
-    from bot.review.check import check
-
-    try:
-        flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
-        problems = check(flows, texts, load_facts(settings.flows_dir / "facts.yaml"),
-                         CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
-    except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
-        print(f"cannot read the content files: {exc}")
-        return 1
-    problems += richmenu_problems(settings, texts)
-    for line in problems:
-        print(line)
-    print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))
-    return 1 if problems else 0
+    return cmd_deadletters(settings, args.deadletters_command, getattr(args, "ids", []), getattr(args, "every", False))
 
 
-def cmd_flows_graph(settings: Settings, flow_id: str) -> int:
-    from bot.content.flows import load_flows
-    from bot.review.graph import mermaid
-
-    flows = load_flows(settings.flows_dir)
-    if flow_id not in flows:
-        print(f"unknown flow {flow_id!r}; known: {', '.join(sorted(flows))}", file=sys.stderr)
-        return 2
-    print(mermaid(flows[flow_id]))
-    return 0
+# Imported lazily: `flows check` must not pay for gunicorn, nor `chat` for the console.
+COMMANDS: dict[str, Handler] = {"serve": _serve, "worker": _worker, "chat": _chat, "flows": _flows,
+                                "operators": _operators, "richmenu": _richmenu, "deadletters": _deadletters}
 
 
-def cmd_deadletters(settings: Settings, action: str, ids: Sequence[str], every: bool) -> int:
-    from bot.cli.deadletters import deadletters
-
-    settings, r, embedded = _prepare(settings)
-    try:
-        return deadletters(r, settings.partitions, action, ids, every)
-    finally:
-        if embedded:
-            embedded.stop()
-
-
-def cmd_operators(settings: Settings, action: str, name: str, admin: bool) -> int:
-    from bot.cli.operators import operators
-
-    settings, r, embedded = _prepare(settings)
-    try:
-        return operators(r, action, name, admin)
-    finally:
-        if embedded:
-            embedded.stop()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kakehashi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="web (gunicorn) + workers, in the foreground")
@@ -224,10 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         one = dead.add_parser(action, help=text)
         one.add_argument("ids", nargs="*", metavar="ID")
         one.add_argument("--all", dest="every", action="store_true", help="every parked event")
-    args = parser.parse_args(argv)
+    return parser
 
-    from bot.logs import pick_format, setup_logging
 
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -236,28 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = settings.with_(log_format=pick_format(settings.log_format, service=args.command in ("serve", "worker")))
     setup_logging(settings.log_format or "text")
     try:
-        if args.command == "serve":
-            return cmd_serve(settings)
-        if args.command == "worker":
-            return cmd_worker(settings)
-        if args.command == "chat":
-            return cmd_chat(settings, args.name)
-        if args.command == "deadletters":
-            return cmd_deadletters(settings, args.deadletters_command, getattr(args, "ids", []),
-                                   getattr(args, "every", False))
-        if args.command == "operators":
-            return cmd_operators(settings, args.operators_command, getattr(args, "name", ""),
-                                 getattr(args, "admin", False))
-        if args.command == "richmenu":
-            from bot.cli.richmenu import deploy_command, draw_command
-
-            if args.richmenu_command == "draw":
-                return draw_command(settings, args.font, args.out)
-            return deploy_command(settings, args.file)
-        if args.flows_command == "check":
-            return cmd_flows_check(settings.with_(flows_dir=args.flows_dir or settings.flows_dir,
-                                                  locales_dir=args.locales_dir or settings.locales_dir))
-        return cmd_flows_graph(settings, args.flow)
+        return COMMANDS[args.command](settings, args)
     except SettingsError as exc:
         print(f"kakehashi: {exc}", file=sys.stderr)
         return 2

@@ -6,11 +6,14 @@ from the console shows up here while you type.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 
 import redis
 
+from bot.cli.runtime import prepare
 from bot.clock import clock_for
 from bot.engine.replies import Card, Reply, Text
 from bot.local_chat import LocalChat
@@ -18,6 +21,7 @@ from bot.settings import Settings
 from bot.store.keyring import resolve_keyring
 from bot.store.sessions import SessionStore
 from bot.stream.inbox import Inbox
+from bot.wiring import build_worker
 
 
 def show(reply: Reply) -> None:
@@ -93,3 +97,20 @@ def _pick(local: LocalChat, reply: Reply, number: int) -> None:
         local.send("postback", choice.data)
     else:
         local.send("text", choice.text)
+
+
+def cmd_chat(settings: Settings, name: str) -> int:
+    """Its own worker threads too, so the chat works with or without `serve` running beside it."""
+    if not os.environ.get("KAKEHASHI_LOG_LEVEL"):
+        logging.getLogger().setLevel(logging.WARNING)  # the conversation, not server logs, on this screen
+    settings, r, embedded = prepare(settings)
+    try:
+        worker = build_worker(settings.with_(worker_threads=2), r).start()
+        try:
+            chat(settings, r, name)
+        finally:
+            worker.stop()
+    finally:
+        if embedded:
+            embedded.stop()
+    return 0

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import redis
 
+from bot.cli.runtime import prepare
+from bot.settings import Settings
 from bot.stream.deadletters import DeadLetters
 
 
@@ -30,3 +32,12 @@ def deadletters(r: redis.Redis, partitions: int, action: str, ids: Sequence[str]
     for eid in missing:
         print(f"kakehashi: no parked event {eid}", file=sys.stderr)
     return 1 if missing else 0
+
+
+def cmd_deadletters(settings: Settings, action: str, ids: Sequence[str], every: bool) -> int:
+    settings, r, embedded = prepare(settings)
+    try:
+        return deadletters(r, settings.partitions, action, ids, every)
+    finally:
+        if embedded:
+            embedded.stop()

@@ -7,6 +7,8 @@ import sys
 
 import redis
 
+from bot.cli.runtime import prepare
+from bot.settings import Settings
 from bot.web.console.operators import ADMIN, COUNSELOR, OperatorError, Operators
 
 
@@ -43,3 +45,12 @@ def operators(r: redis.Redis, action: str, name: str, admin: bool) -> int:
         print(f"kakehashi: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_operators(settings: Settings, action: str, name: str, admin: bool) -> int:
+    settings, r, embedded = prepare(settings)
+    try:
+        return operators(r, action, name, admin)
+    finally:
+        if embedded:
+            embedded.stop()

@@ -1,0 +1,43 @@
+"""`kakehashi flows check|graph`: what a content reviewer runs after changing flows, texts or facts."""
+
+from __future__ import annotations
+
+import sys
+
+import yaml
+
+from bot.cli.richmenu import richmenu_problems
+from bot.content.facts import load_facts
+from bot.content.flows import FlowError, load_flows
+from bot.content.texts import Texts
+from bot.directory.windows import WindowError, load_windows
+from bot.legal.registry import CALCULATORS
+from bot.review.check import check
+from bot.review.graph import mermaid
+from bot.settings import Settings
+
+
+def cmd_flows_check(settings: Settings) -> int:
+    try:
+        flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
+        problems = check(flows, texts, load_facts(settings.flows_dir / "facts.yaml"),
+                         CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
+    except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
+        print(f"cannot read the content files: {exc}")
+        return 1
+    problems += richmenu_problems(settings, texts)
+    for line in problems:
+        print(line)
+    print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))
+    return 1 if problems else 0
+
+
+def cmd_flows_graph(settings: Settings, flow_id: str) -> int:
+    flows = load_flows(settings.flows_dir)
+    if flow_id not in flows:
+        print(f"unknown flow {flow_id!r}; known: {', '.join(sorted(flows))}", file=sys.stderr)
+        return 2
+    print(mermaid(flows[flow_id]))
+    return 0
+
+
