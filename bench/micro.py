@@ -20,14 +20,14 @@ from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
 from bot.store.keyring import Keyring
 from bot.store.sessions import SessionStore
-from bot.wiring import engine_for
+from bot.wiring import build_engine
 
 SESSIONS = 100_000
 
 
 def session_bytes(count: int = SESSIONS) -> tuple[float, int]:
     """Mean MEMORY USAGE of idle sessions part-way through a flow, as the store writes them; and the count."""
-    engine = engine_for(Settings())
+    engine = build_engine(Settings())
     keyring = Keyring((base64.urlsafe_b64decode(base64.urlsafe_b64encode(b"b" * 32)),))
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedRedis(Path(tmp)).start()
@@ -62,7 +62,7 @@ def per_call_us(fn: Callable[[], None], seconds: float = 1.0) -> float:
 
 def turn_vs_trigger() -> tuple[float, float]:
     """µs per engine turn (a person tapping through a flow and back), µs per bare trigger."""
-    engine = engine_for(Settings())
+    engine = build_engine(Settings())
     session = Session(fresh=False)
     steps = [Incoming(kind, text, at=1795482000.0) for kind, text in WALK]  # type: ignore[arg-type]
     position = [0]

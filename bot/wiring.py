@@ -1,52 +1,101 @@
-"""Wiring for the worker side: the engine, the LINE transport and the stream worker, from settings."""
+"""The one composition root: every store, the engine and the worker are built here, once per process.
+
+The web app (bot.web.app) and the workers (`kakehashi serve|worker|chat`) ask this module for their parts;
+nothing else constructs a store. Tests pass their own clock and sleep, and an engine when they observe it.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import redis
-import yaml
 
 from bot.clock import Clock, clock_for
-from bot.content.facts import load_facts, shown_values
-from bot.content.flows import load_flows
-from bot.content.texts import Texts
-from bot.directory.windows import load_windows
-from bot.engine.engine import Engine
-from bot.legal.registry import CALCULATORS
-from bot.line.sender import LineSender
-from bot.line.transport import LineTransport
-from bot.local_chat import LocalTransport, Router
-from bot.safety import DangerCheck
+from bot.desk.desk import Desk
+from bot.desk.tickets import TicketStore
 from bot.settings import Settings
 from bot.store.counters import Counters
-from bot.store.keyring import resolve_keyring
-from bot.stream.worker import Worker
+from bot.store.keyring import Keyring, resolve_keyring
+from bot.stream.inbox import Inbox
+
+if TYPE_CHECKING:  # the web processes never build an engine or a worker: they are imported when built
+    from bot.engine.engine import Engine
+    from bot.stream.worker import Worker
 
 
-def engine_for(settings: Settings) -> Engine:
-    """Read every flow, text and fact once, at start-up."""
-    with open(settings.flows_dir / "commands.yaml", encoding="utf-8") as fh:
-        commands = yaml.safe_load(fh)
-    facts = shown_values(load_facts(settings.flows_dir / "facts.yaml"))
-    texts = Texts.load(settings.locales_dir)
-    safety = DangerCheck.load(settings.flows_dir / "danger.yaml")
-    days = max(1, settings.session_ttl // 86400)
-    windows = load_windows(settings.flows_dir / "windows.yaml")
-    counselors = load_windows(settings.flows_dir / "counselors.yaml")["counselors"]
-    return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety, days, settings.zone,
-                  windows, counselors, settings.handoff_timeout)
+@dataclass(frozen=True)
+class Shared:
+    """What the web side and the workers both use, on one Redis."""
+
+    settings: Settings
+    redis: redis.Redis
+    clock: Clock
+    keyring: Keyring
+    inbox: Inbox
+    tickets: TicketStore
+    desk: Desk
+    counters: Counters
 
 
-def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None,
-                 clock: Clock | None = None) -> Worker:
-    """Workers answer LINE when a channel token is set, and local chats (terminal, simulator) always."""
+def shared(settings: Settings, r: redis.Redis, clock: Clock | None = None) -> Shared:
     clock = clock or clock_for(settings.pinned_now)
     keyring = resolve_keyring(settings)
-    counters = Counters(r)
+    inbox = Inbox(r, settings.partitions, keyring)
+    tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400, clock)
+    return Shared(settings, r, clock, keyring, inbox, tickets, Desk(tickets, inbox, clock), Counters(r))
+
+
+def build_engine(settings: Settings, on_transition: Callable[..., None] | None = None) -> Engine:
+    """Read every flow, text and fact once, at start-up. `on_transition` observes each transition (the suite
+    uses it to report which nodes and choices it walked)."""
+    import yaml
+
+    from bot.content.facts import load_facts, shown_values
+    from bot.content.flows import load_flows
+    from bot.content.texts import Texts
+    from bot.directory.windows import load_windows
+    from bot.engine.engine import Engine
+    from bot.legal.registry import CALCULATORS
+    from bot.safety import DangerCheck
+
+    with open(settings.flows_dir / "commands.yaml", encoding="utf-8") as fh:
+        commands = yaml.safe_load(fh)
+    counselors = load_windows(settings.flows_dir / "counselors.yaml")["counselors"]
+    return Engine(
+        flows=load_flows(settings.flows_dir),
+        texts=Texts.load(settings.locales_dir),
+        facts=shown_values(load_facts(settings.flows_dir / "facts.yaml")),
+        calculators=CALCULATORS,
+        commands=commands,
+        safety=DangerCheck.load(settings.flows_dir / "danger.yaml"),
+        session_days=max(1, settings.session_ttl // 86400),
+        zone=settings.zone,
+        windows=load_windows(settings.flows_dir / "windows.yaml"),
+        counselors=counselors,
+        handoff_timeout=settings.handoff_timeout,
+        on_transition=on_transition,
+    )
+
+
+def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None, clock: Clock | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> Worker:
+    """Workers answer LINE when a channel token is set, and local chats (terminal, simulator) always.
+    `sleep` is the LINE sender's back-off between retries."""
+    from bot.line.sender import LineSender
+    from bot.line.transport import LineTransport
+    from bot.local_chat import LocalTransport, Router
+    from bot.stream.worker import Worker
+
+    parts = shared(settings, r, clock)
     token = settings.line_channel_access_token
-    sender = LineSender(settings.line_api_base_url, token, settings.line_timeout,
-                        count=lambda outcome: counters.add(f"sends:{outcome}"), clock=clock) if token else None
+    sender = LineSender(settings.line_api_base_url, token, settings.line_timeout, sleep=sleep,
+                        count=lambda outcome: parts.counters.add(f"sends:{outcome}"),
+                        clock=parts.clock) if token else None
     line = LineTransport(sender) if sender else None
-    return Worker(r, engine or engine_for(settings), Router(line, LocalTransport(r, keyring)), keyring,
-                  settings.partitions, settings.worker_threads, settings.session_ttl,
-                  settings.ticket_retention_days * 86400, counters=counters, lease_ms=settings.worker_lease * 1000,
-                  clock=clock)
+    return Worker(r, engine or build_engine(settings), Router(line, LocalTransport(r, parts.keyring)),
+                  keyring=parts.keyring, tickets=parts.tickets, desk=parts.desk, counters=parts.counters,
+                  clock=parts.clock, partitions=settings.partitions, threads=settings.worker_threads,
+                  session_ttl=settings.session_ttl, lease_ms=settings.worker_lease * 1000)

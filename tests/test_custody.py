@@ -9,10 +9,10 @@ import pytest
 
 from bot.legal.custody import custody_rules
 from bot.settings import Settings
-from bot.wiring import engine_for
+from bot.wiring import build_engine
 from tests.harness import assert_card, walk_to_card
 
-ENGINE = engine_for(Settings())
+ENGINE = build_engine(Settings())
 AT = datetime(2026, 11, 24, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
 
 

@@ -41,6 +41,7 @@ def parked(chat, fake_line, r, settings) -> dict[str, str]:  # noqa: ANN001
     return {"refused": refused_id, "poison": poison_id, "event": refused["webhookEventId"], "user": user}
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 @pytest.mark.cluster
 def test_list_shows_ids_times_reasons_and_no_text(cli_env, parked, chat, settings, capsys) -> None:  # noqa: ANN001
     assert main(["deadletters", "list"]) == 0
@@ -55,6 +56,7 @@ def test_list_shows_ids_times_reasons_and_no_text(cli_env, parked, chat, setting
     assert "メニュー" not in out.out and chat.user not in out.out and "not an envelope" not in out.out
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 @pytest.mark.cluster
 def test_replay_delivers_once_with_the_same_retry_key(cli_env, parked, fake_line, r, capsys) -> None:  # noqa: ANN001
     assert main(["deadletters", "replay", parked["refused"]]) == 0
@@ -71,11 +73,13 @@ def test_replay_delivers_once_with_the_same_retry_key(cli_env, parked, fake_line
     assert len(fake_line.deliveries()) == 1
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 def test_replaying_a_poison_event_parks_it_again(cli_env, parked, r) -> None:  # noqa: ANN001
     assert main(["deadletters", "replay", "--all"]) == 0
     until(lambda: [f["reason"] for _, f in r.xrange(keys.DEADLETTERS)] == ["too many attempts"], timeout=15)
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 def test_drop_by_id_and_all(cli_env, parked, r, capsys) -> None:  # noqa: ANN001
     assert main(["deadletters", "drop"]) == 2  # nothing named: refuse rather than guess
     assert main(["deadletters", "drop", parked["poison"], "0-1"]) == 1  # one unknown id

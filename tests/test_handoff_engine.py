@@ -10,9 +10,9 @@ import pytest
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
 from bot.settings import Settings
-from bot.wiring import engine_for
+from bot.wiring import build_engine
 
-ENGINE = engine_for(Settings())
+ENGINE = build_engine(Settings())
 TZ = ZoneInfo("Asia/Tokyo")
 
 

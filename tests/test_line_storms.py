@@ -10,6 +10,8 @@ import logging
 import threading
 import time
 
+import pytest
+
 from bot.store import keys
 from bot.wiring import build_worker
 from tests import line_events as ev
@@ -58,6 +60,7 @@ def test_a_storm_of_500s_429s_and_timeouts_delivers_each_answer_once(settings, r
         worker.stop()
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 def test_a_refused_reply_is_not_retried_and_is_recorded(chat, fake_line, r, client) -> None:  # noqa: ANN001
     fake_line.fail_next(403, path=REPLY)
     chat.post(ev.text(chat.user, "メニュー"))
@@ -67,6 +70,7 @@ def test_a_refused_reply_is_not_retried_and_is_recorded(chat, fake_line, r, clie
     until(lambda: value(scrape(client)[1], "kakehashi_sends_total", outcome="failed") == 1)
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 def test_the_monthly_quota_is_logged_counted_and_parked_not_retried(chat, fake_line, r, client, caplog) -> None:  # noqa: ANN001
     fake_line.fail_next(429, path=PUSH, message="You have reached your monthly limit.")
     chat.post(ev.redelivered(ev.text(chat.user, "メニュー")))
@@ -79,9 +83,8 @@ def test_the_monthly_quota_is_logged_counted_and_parked_not_retried(chat, fake_l
 
 
 def test_an_outage_longer_than_the_retries_is_waited_out_not_parked(settings, r, client, fake_line, clock) -> None:  # noqa: ANN001
-    worker = build_worker(settings, r, clock=clock)
-    worker.transport.line.sender.sleep = lambda s: time.sleep(min(s, 0.01))  # the back-off, shortened
-    worker.start()
+    shortened = lambda s: time.sleep(min(s, 0.01))  # noqa: E731 - the back-off, shortened
+    worker = build_worker(settings, r, clock=clock, sleep=shortened).start()
     try:
         event = ev.redelivered(ev.text(ev.user_id("outage"), "ヘルプ"))
         fake_line.fail_next(500, path=PUSH, times=4 * 5)  # four rounds of five tries: one more than MAX_ATTEMPTS

@@ -7,9 +7,9 @@ import pytest
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
 from bot.settings import Settings
-from bot.wiring import engine_for
+from bot.wiring import build_engine
 
-ENGINE = engine_for(Settings())
+ENGINE = build_engine(Settings())
 RESULTS = [(f.id, n.name) for f in ENGINE.flows.values() for n in f.nodes.values()
            if n.kind == "result" and f.id not in ("legal_aid", "menu")]
 

@@ -102,6 +102,7 @@ def test_handoff_queue_size_and_wait(chat, client, desk) -> None:  # noqa: ANN00
     assert value(figures, "kakehashi_handoff_oldest_wait_seconds") == 0
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 def test_counts_made_while_redis_is_down_are_written_when_it_is_back(settings, tmp_path, clock) -> None:  # noqa: ANN001
     server = EmbeddedRedis(tmp_path / "own-redis").start()
     try:

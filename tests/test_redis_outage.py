@@ -8,6 +8,8 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from bot.store import keys
 from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
@@ -19,6 +21,7 @@ from tests.faults import all_answered, lost_and_doubled
 from tests.test_metrics import scrape, value
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 def test_redis_restart_under_load(settings, fake_line, tmp_path, clock) -> None:  # noqa: ANN001
     server = EmbeddedRedis(tmp_path / "own-redis").start()
     local = settings.with_(redis_url=server.url)

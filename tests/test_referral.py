@@ -18,12 +18,12 @@ from bot.engine.replies import Card, Reply
 from bot.engine.session import Session
 from bot.safety import CATEGORIES
 from bot.settings import Settings
-from bot.wiring import engine_for
+from bot.wiring import build_engine
 from tests.harness import walk_to_card
 
 ROOT = Path(__file__).resolve().parent.parent
 WINDOWS = load_windows(ROOT / "flows" / "windows.yaml")
-ENGINE = engine_for(Settings())
+ENGINE = build_engine(Settings())
 TZ = ZoneInfo("Asia/Tokyo")
 TUESDAY_10, TUESDAY_22, SUNDAY_3 = "2026-11-24 10:00", "2026-11-24 22:00", "2026-11-29 03:00"
 VISITATION = ["子供に会えない", "別居中", "ない", "10歳くらいまで", "いいえ・わからない", "何も決まっていない"]

@@ -140,6 +140,7 @@ def test_a_turn_saved_but_not_sent_is_sent_without_stepping_again(settings, r, c
         worker.stop()
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 @pytest.mark.cluster
 def test_poison_event_is_dead_lettered_and_the_user_goes_on(chat, fake_line, r, settings) -> None:  # noqa: ANN001
     chat.send(ev.follow(chat.user))
@@ -154,6 +155,7 @@ def test_poison_event_is_dead_lettered_and_the_user_goes_on(chat, fake_line, r, 
     assert settled(r)
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 @pytest.mark.cluster
 def test_line_refusing_for_good_is_dead_lettered_not_retried(chat, fake_line, r) -> None:  # noqa: ANN001
     fake_line.fail_next(403, path="/v2/bot/message/push")

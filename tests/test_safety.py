@@ -10,11 +10,11 @@ from bot.engine.inputs import Incoming
 from bot.engine.session import Session
 from bot.safety import DangerCheck, fold
 from bot.settings import Settings
-from bot.wiring import engine_for
+from bot.wiring import build_engine
 from tests import line_events as ev
 
 CHECK = DangerCheck.load(Path(__file__).resolve().parent.parent / "flows" / "danger.yaml")
-ENGINE = engine_for(Settings())
+ENGINE = build_engine(Settings())
 FIGURES: dict[str, str] = {}  # printed at the end of the run (conftest.py)
 
 DANGER = [  # (what someone might type, a category it must raise)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import Settings
-from bot.wiring import engine_for
+from bot.wiring import build_engine
 from tests.harness import assert_card, walk_to_card
 
-ENGINE = engine_for(Settings())
+ENGINE = build_engine(Settings())
 
 
 CASES = [

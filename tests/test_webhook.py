@@ -95,6 +95,7 @@ def test_redelivered_event_is_queued_once(client, r) -> None:  # noqa: ANN001
     assert queued(r) == 1
 
 
+@pytest.mark.errors_expected  # it provokes the errors it is about
 def test_redis_down_answers_503_so_line_redelivers(settings, clock) -> None:  # noqa: ANN001
     dead = open_redis("redis://127.0.0.1:1/0")
     app = create_app(settings, dead, clock)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any], date], dict[str, Any]]
+Transition = Callable[[str, str, str, Session], None]
 MAX_MISSES = 2
 COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
             "quiet_on", "quiet_off", "human", "cancel", "windows", "emergency")
@@ -50,9 +51,12 @@ class Engine:
         windows: Mapping[str, Window] | None = None,
         counselors: Window | None = None,
         handoff_timeout: int = HANDOFF_TIMEOUT_S,
+        on_transition: Transition | None = None,
     ) -> None:
         """`counselors`: the hours people staff the console (None: always); `handoff_timeout`: seconds a
-        queued ticket waits, counted from when the counselors' hours begin, before the person is told."""
+        queued ticket waits, counted from when the counselors' hours begin, before the person is told;
+        `on_transition(flow, state_before, trigger, session)` observes every transition fired."""
+        self.on_transition = on_transition
         self.zone = zone
         self.windows = {**(windows or {}), **({"counselors": counselors} if counselors else {})}
         self.counselors, self.handoff_timeout = counselors, handoff_timeout
@@ -237,9 +241,12 @@ class Engine:
         self._settle(s, turn)
 
     def _fire(self, s: Session, trigger: str, **kwargs: Any) -> None:
+        flow, before = s.flow, s.state
         event = self.flows[s.flow].machine.events.get(trigger)
         if event is None or not event.trigger(s, **kwargs):
             raise FlowError(f"{s.flow}/{s.state}: {trigger} led nowhere")
+        if self.on_transition is not None:
+            self.on_transition(flow, before, trigger, s)
 
     def _go(self, s: Session, target: str, turn: Turn) -> None:
         s.flow, s.state = target.removeprefix(FLOW_PREFIX), self.flows[target.removeprefix(FLOW_PREFIX)].start

@@ -11,7 +11,7 @@ import logging
 import secrets
 
 import redis
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from linebot.v3.webhook import SignatureValidator
 
 from bot.line.events import to_envelope
@@ -27,6 +27,11 @@ webhook = Blueprint("webhook", __name__)
 
 def _plain(status: int, text: str) -> Response:
     return Response(text + "\n", status=status, mimetype="text/plain")
+
+
+def init_webhook(app: Flask, channel_secret: str | None) -> None:
+    """Without a channel secret nothing can be verified, so the webhook refuses everything."""
+    app.extensions["kakehashi.validator"] = SignatureValidator(channel_secret) if channel_secret else None
 
 
 @webhook.before_request

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import redis
 
-from bot.clock import Clock, system_clock
+from bot.clock import Clock
 from bot.desk.desk import Desk
 from bot.desk.tickets import TicketStore
 from bot.engine.engine import Engine
@@ -30,7 +30,6 @@ from bot.store.counters import Counters
 from bot.store.keyring import Keyring
 from bot.store.sessions import SessionStore
 from bot.stream.envelope import DeliveryFailed, Envelope, Undeliverable
-from bot.stream.inbox import Inbox
 from bot.stream.partitions import LEASE_MS, MAX_ATTEMPTS, Entry, PartitionQueue, age, describe
 
 log = logging.getLogger(__name__)
@@ -45,18 +44,16 @@ DELIVERY_PATIENCE_S = 600
 
 
 class Worker:
-    def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, keyring: Keyring, partitions: int,
-                 threads: int, session_ttl: int, ticket_retention_s: int = 30 * 86400,
-                 name: str | None = None, counters: Counters | None = None, lease_ms: int = LEASE_MS,
-                 clock: Clock = system_clock) -> None:
+    def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, *, keyring: Keyring,
+                 tickets: TicketStore, desk: Desk, counters: Counters, clock: Clock, partitions: int, threads: int,
+                 session_ttl: int, lease_ms: int = LEASE_MS, name: str | None = None) -> None:
+        """Every part comes from bot.wiring; the worker builds none of its own."""
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self.queue = PartitionQueue(r, partitions, self.name, lease_ms)
         self.beat = min(HEARTBEAT_S, lease_ms / 4000)  # renew well within the lease
-        self.counters = counters or Counters(r)
+        self.counters = counters
         self.sessions = SessionStore(r, session_ttl, keyring)
-        self.clock = clock
-        self.tickets = TicketStore(r, keyring, ticket_retention_s, clock)
-        self.desk = Desk(self.tickets, Inbox(r, partitions, keyring), clock)
+        self.clock, self.tickets, self.desk = clock, tickets, desk
         self.keyring = keyring
         self.engine, self.transport, self.threads = engine, transport, threads
         self.stopping = threading.Event()

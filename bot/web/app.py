@@ -1,4 +1,4 @@
-"""create_app(): the one place that wires the web side (DESIGN §2)."""
+"""create_app(): the web side (webhook, console, simulator, metrics) on the parts bot.wiring builds."""
 
 from __future__ import annotations
 
@@ -7,22 +7,17 @@ import logging
 import redis
 from flask import Flask, Response, jsonify
 from flask_wtf.csrf import CSRFProtect
-from linebot.v3.webhook import SignatureValidator
 
-from bot.clock import Clock, clock_for
-from bot.desk.desk import Desk
-from bot.desk.tickets import TicketStore
-from bot.line.webhook import MAX_BODY, webhook
+from bot.clock import Clock
+from bot.line.webhook import MAX_BODY, init_webhook, webhook
 from bot.logs import pick_format, setup_logging
 from bot.settings import Settings, load_settings
 from bot.store.connection import open_redis
-from bot.store.counters import Counters
-from bot.store.keyring import resolve_keyring
-from bot.stream.inbox import Inbox
 from bot.stream.partitions import PartitionQueue
 from bot.web.console import console, init_console
 from bot.web.metrics import init_metrics
 from bot.web.simulator import init_simulator, simulator
+from bot.wiring import shared
 
 log = logging.getLogger(__name__)
 
@@ -36,31 +31,24 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None, c
         if not settings.redis_url:
             raise RuntimeError("REDIS_URL is not set: start through `kakehashi serve`, which provides one")
         r = open_redis(settings.redis_url, cluster=settings.redis_cluster)
-    clock = clock or clock_for(settings.pinned_now)
+    parts = shared(settings, r, clock)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.extensions["kakehashi.settings"] = settings
     app.extensions["kakehashi.redis"] = r
-    app.extensions["kakehashi.clock"] = clock
-    keyring = resolve_keyring(settings)
-    inbox = Inbox(r, settings.partitions, keyring)
-    app.extensions["kakehashi.inbox"] = inbox
-    app.extensions["kakehashi.validator"] = (
-        SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None
-    )
-    tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400, clock)
-    desk = Desk(tickets, inbox, clock)
-    app.extensions["kakehashi.desk"] = desk
-    counters = Counters(r)
-    app.extensions["kakehashi.counters"] = counters
-    init_metrics(app, r, settings.partitions, counters, tickets)
-    init_console(app, settings, r, keyring, desk)
+    app.extensions["kakehashi.clock"] = parts.clock
+    app.extensions["kakehashi.inbox"] = parts.inbox
+    app.extensions["kakehashi.desk"] = parts.desk
+    app.extensions["kakehashi.counters"] = parts.counters
+    init_webhook(app, settings.line_channel_secret)
+    init_metrics(app, r, settings.partitions, parts.counters, parts.tickets)
+    init_console(app, settings, r, parts.keyring, parts.desk)
     csrf = CSRFProtect(app)  # every form POST needs a token; LINE's webhook has its signature instead
     csrf.exempt(webhook)
     app.register_blueprint(webhook)
     app.register_blueprint(console, url_prefix="/console")
     if settings.simulator:  # on without LINE credentials (or with KAKEHASHI_SIMULATOR=1): a chat to try
-        init_simulator(app, r, inbox, keyring, clock)
+        init_simulator(app, r, parts.inbox, parts.keyring, parts.clock)
         csrf.exempt(simulator)  # JSON-only calls, which a cross-site form cannot make
         app.register_blueprint(simulator, url_prefix="/simulator")
 
