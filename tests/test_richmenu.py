@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
-from bot.engine.engine import COMMANDS
+from bot.engine.commands import COMMANDS
 from bot.line.richmenu import (
     MAX_IMAGE_BYTES,
     Area,

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from bot.content.texts import Texts
-from bot.engine.engine import COMMANDS
+from bot.engine.commands import COMMANDS
 from bot.line.richmenu import RichMenuError, load, load_richmenu, problems
 from bot.line.richmenu_deploy import DeployFailed, deploy
 from bot.line.richmenu_image import NoFont, draw, find_font

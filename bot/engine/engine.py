@@ -16,10 +16,11 @@ from transitions import MachineError
 from bot.content.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.content.texts import LANGUAGES, MissingText, Texts
 from bot.directory.windows import Window
-from bot.engine import handoff, shortcuts
+from bot.engine.commands import COMMANDS, Midway
+from bot.engine.handoff import Handoff
 from bot.engine.inputs import Incoming
 from bot.engine.replies import Reply, parse_tap
-from bot.engine.safety_replies import closed, danger_reply, erased
+from bot.engine.safety_replies import danger_reply, erased
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.turn import Turn
 from bot.engine.understand import match_option, normalize, parse_amount, parse_count, parse_date
@@ -31,8 +32,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any], date], dict[str, Any]]
 Transition = Callable[[str, str, str, Session], None]
 MAX_MISSES = 2
-COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
-            "quiet_on", "quiet_off", "human", "cancel", "windows", "emergency")
 HANDOFF_TIMEOUT_S = 30 * 60
 YES = ("はい", "削除する", "消す", "yes", "delete")
 
@@ -60,9 +59,14 @@ class Engine:
         self.zone = zone
         self.windows = {**(windows or {}), **({"counselors": counselors} if counselors else {})}
         self.counselors, self.handoff_timeout = counselors, handoff_timeout
+        self.handoff = Handoff(flows, texts, {**facts, "session_days": session_days}, counselors, handoff_timeout,
+                               shown=frozenset(n for n, c in COMMANDS.items() if c.midway is Midway.BOT_NOTED),
+                               passing=frozenset(n for n, c in COMMANDS.items() if c.midway is not Midway.RELAY))
         self.flows, self.texts, self.calculators = flows, texts, calculators
         self.facts = {**facts, "session_days": session_days}
         self.safety = safety
+        if set(commands) != set(COMMANDS):  # the words (flows/commands.yaml) and the table name the same commands
+            raise FlowError(f"commands.yaml and the command table differ: {sorted(set(commands) ^ set(COMMANDS))}")
         self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
         self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
 
@@ -85,13 +89,13 @@ class Engine:
     def _step(self, s: Session, inc: Incoming) -> Reply:
         turn = self._turn(s, inc.at)
         if inc.kind in ("counselor", "handoff_end"):
-            return handoff.from_desk(self, s, inc, turn)
+            return self.handoff.from_desk(s, inc, turn)
         if inc.kind in ("unfollow", "unsend"):
             return Reply(silent=True)
         danger = self.safety.detect(inc.text) if self.safety and inc.kind == "text" else ()
         if s.handoff:
             s.fresh = False
-            relayed = handoff.during(self, s, inc, turn, danger, self._command(inc))
+            relayed = self.handoff.during(s, inc, turn, danger, self._command(inc))
             if relayed is not None:
                 return relayed
         if inc.kind == "follow":
@@ -112,13 +116,13 @@ class Engine:
         if s.confirming == "erase":
             s.confirming = ""
             if command == "erase_yes" or (not command and normalize(inc.text) in map(normalize, YES)):
-                return handoff.ended_by_person(s, erased(turn), "erased")
+                return Handoff.ended_by_person(s, erased(turn), "erased")
             turn.say("privacy.erase_cancelled")
             if not command:
                 return self._where(s, turn)
         if command:
             reply = self._run_command(command, s, turn)
-            return handoff.noted(self, s, command, reply, turn) if s.handoff else reply
+            return self.handoff.noted(s, command, reply, turn) if s.handoff else reply
         node = self.node_of(s)
         if inc.kind == "postback":
             return self._tap(s, node, inc, turn)
@@ -143,43 +147,15 @@ class Engine:
         return self.commands.get(normalize(inc.text))
 
     def _run_command(self, command: str, s: Session, turn: Turn) -> Reply:
-        if command == "human":
-            return handoff.ask_for_person(self, s, turn)
-        if command == "windows":
-            return shortcuts.windows(turn)
-        if command == "emergency":
-            return shortcuts.emergency(turn, self.flows[MENU_FLOW].nodes[shortcuts.EMERGENCY_NODE])
-        if command == "menu":
-            s.restart()
-        elif command == "back":
-            if s.history:
-                s.flow, s.state = s.history.pop()
-            else:
-                turn.say("common.nothing_before")
-        elif command == "help":
-            turn.say("common.help")
-        elif command == "continue":
-            pass
-        elif command == "close":
-            return handoff.ended_by_person(s, closed(turn), "closed_chat")
-        elif command == "cancel":
-            turn.say("handoff.nothing_to_cancel")
-        elif command == "erase":
-            s.confirming = "erase"
-            turn.say("privacy.erase_confirm")
-            return turn.reply((turn.command("erase_yes"), turn.command("continue")))
-        elif command == "erase_yes":
-            turn.say("privacy.erase_nothing_pending")
-        elif command == "staying_safe":
-            turn.say("privacy.staying_safe")
-        elif command in ("quiet_on", "quiet_off"):
-            s.quiet = command == "quiet_on"
-            turn.say(f"privacy.{command}")
-        else:
-            s.lang = command.removeprefix("lang_")
-            turn.say("common.language_set")
+        reply = COMMANDS[command].run(self, s, turn)
+        if reply is not None:
+            return reply
         s.misses = 0
         return self._where(s, turn)
+
+    def menu_node(self, name: str) -> Node:
+        """A node of the menu flow (the emergency card the `emergency` command shows)."""
+        return self.flows[MENU_FLOW].nodes[name]
 
     def _where(self, s: Session, turn: Turn) -> Reply:
         """Show where the person is, unless a counselor has the chat (then the bot adds nothing more)."""

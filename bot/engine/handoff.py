@@ -9,143 +9,145 @@ Pure like the rest of the engine: the ticket itself is written by the store, fro
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.content.texts import MissingText, show
-from bot.directory.windows import is_open, next_opening
+from bot.content.flows import Flow, Node
+from bot.content.texts import MissingText, Texts, show
+from bot.directory.windows import Window, is_open, next_opening
 from bot.engine.inputs import Incoming
 from bot.engine.replies import Reply, Text, TicketNote, parse_tap
 from bot.engine.safety_replies import danger_reply
+from bot.engine.session import Session
 from bot.engine.turn import Turn
-
-if TYPE_CHECKING:
-    from bot.engine.engine import Engine
-    from bot.engine.session import Session
 
 QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
-SHOWN = ("windows", "emergency")  # what the bot shows mid-handoff that a counselor should know of
-PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying_safe", "windows",
-                "emergency")  # still the bot's
 
 
 def new_ticket_id() -> str:
     return secrets.token_hex(8)
 
 
-def ask_for_person(engine: Engine, s: Session, turn: Turn) -> Reply:
-    """Open a ticket and say honestly when a counselor will read it."""
-    if s.handoff:
-        turn.say("handoff.already")
-        return turn.reply((turn.command("cancel"),))
-    s.ticket, s.handoff = new_ticket_id(), QUEUED
-    hours, at = engine.counselors, turn.at
-    open_now = hours is None or is_open(hours, at)
-    starts = at if open_now or hours is None else (next_opening(hours, at) or at)
-    turn.say("handoff.queued_open" if open_now else "handoff.queued_later")
-    note = TicketNote(s.ticket, "open", summary=summarize(engine, s), danger=bool(s.answers.get("danger")),
-                      at=at.timestamp(), expires=starts.timestamp() + engine.handoff_timeout)
-    return replace(turn.reply((turn.command("cancel"),)), ticket=note)
+class Handoff:
+    """The engine's side of a handoff; built by the engine with what it needs to know (no way back to it)."""
 
+    def __init__(self, flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Any], counselors: Window | None,
+                 timeout: int, shown: frozenset[str], passing: frozenset[str]) -> None:
+        """`shown`: commands the bot answers mid-handoff and the counselor's transcript notes; `passing`: the
+        commands the bot still answers itself mid-handoff (both from the command table)."""
+        self.flows, self.texts, self.facts = flows, texts, facts
+        self.counselors, self.handoff_timeout = counselors, timeout
+        self.shown, self.passing = shown, passing
 
-def during(engine: Engine, s: Session, inc: Incoming, turn: Turn, danger: tuple[str, ...],
-           command: str | None) -> Reply | None:
-    """While a person helps: relay what the person sends. None: the bot's usual path handles it."""
-    if s.confirming == "erase" or command in PASS_THROUGH:
-        return None
-    said = (("user", _describe(engine, s, inc)),)
-    if command == "cancel":
-        tid, s.handoff, s.ticket = s.ticket, "", ""
-        turn.say("handoff.cancelled")
-        reply = turn.prompt(engine.node_of(s))
-        note = TicketNote(tid, "cancel", said + (("bot", _staff(engine, "cancelled")),), at=turn.at.timestamp())
-        return replace(reply, ticket=note)
-    if danger:
-        reply = danger_reply(turn, danger, ways_on=("cancel", "close"), then=None)
-        turn.say("handoff.danger_noted")
-        reply = replace(reply, messages=tuple(turn.messages))
-        note = TicketNote(s.ticket, "relay", said + (("bot", _staff(engine, "danger_shown")),), danger=True,
-                          at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
-        return replace(reply, ticket=note)
-    note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
-    return Reply(silent=True, ticket=note)
+    def node_of(self, s: Session) -> Node:
+        return self.flows[s.flow].nodes[s.state]
 
+    def ask_for_person(self, s: Session, turn: Turn) -> Reply:
+        """Open a ticket and say honestly when a counselor will read it."""
+        if s.handoff:
+            turn.say("handoff.already")
+            return turn.reply((turn.command("cancel"),))
+        s.ticket, s.handoff = new_ticket_id(), QUEUED
+        hours, at = self.counselors, turn.at
+        open_now = hours is None or is_open(hours, at)
+        starts = at if open_now or hours is None else (next_opening(hours, at) or at)
+        turn.say("handoff.queued_open" if open_now else "handoff.queued_later")
+        note = TicketNote(s.ticket, "open", summary=self.summarize(s), danger=bool(s.answers.get("danger")),
+                          at=at.timestamp(), expires=starts.timestamp() + self.handoff_timeout)
+        return replace(turn.reply((turn.command("cancel"),)), ticket=note)
 
-def noted(engine: Engine, s: Session, command: str, reply: Reply, turn: Turn) -> Reply:
-    """The bot answered mid-handoff (emergency numbers, where to ask): the counselor sees that it did."""
-    if command not in SHOWN or reply.ticket is not None:
-        return reply
-    return replace(reply, ticket=TicketNote(s.ticket, "relay", (("bot", _staff(engine, f"shown_{command}")),),
-                                            at=turn.at.timestamp()))
+    def during(self, s: Session, inc: Incoming, turn: Turn, danger: tuple[str, ...],
+               command: str | None) -> Reply | None:
+        """While a person helps: relay what the person sends. None: the bot's usual path handles it."""
+        if s.confirming == "erase" or command in self.passing:
+            return None
+        said = (("user", self._describe(s, inc)),)
+        if command == "cancel":
+            tid, s.handoff, s.ticket = s.ticket, "", ""
+            turn.say("handoff.cancelled")
+            reply = turn.prompt(self.node_of(s))
+            note = TicketNote(tid, "cancel", said + (("bot", self._staff("cancelled")),), at=turn.at.timestamp())
+            return replace(reply, ticket=note)
+        if danger:
+            reply = danger_reply(turn, danger, ways_on=("cancel", "close"), then=None)
+            turn.say("handoff.danger_noted")
+            reply = replace(reply, messages=tuple(turn.messages))
+            note = TicketNote(s.ticket, "relay", said + (("bot", self._staff("danger_shown")),), danger=True,
+                              at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
+            return replace(reply, ticket=note)
+        note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
+        return Reply(silent=True, ticket=note)
 
+    def noted(self, s: Session, command: str, reply: Reply, turn: Turn) -> Reply:
+        """The bot answered mid-handoff (emergency numbers, where to ask): the counselor sees that it did."""
+        if command not in self.shown or reply.ticket is not None:
+            return reply
+        return replace(reply, ticket=TicketNote(s.ticket, "relay", (("bot", self._staff(f"shown_{command}")),),
+                                                at=turn.at.timestamp()))
 
-def ended_by_person(s: Session, reply: Reply, why: str) -> Reply:
-    """The person closed the chat or erased their data mid-handoff: the ticket ends with it."""
-    tid = s.ticket
-    s.handoff, s.ticket = "", ""
-    return replace(reply, ticket=TicketNote(tid, why)) if tid else reply
+    @staticmethod
+    def ended_by_person(s: Session, reply: Reply, why: str) -> Reply:
+        """The person closed the chat or erased their data mid-handoff: the ticket ends with it."""
+        tid = s.ticket
+        s.handoff, s.ticket = "", ""
+        return replace(reply, ticket=TicketNote(tid, why)) if tid else reply
 
+    def from_desk(self, s: Session, inc: Incoming, turn: Turn) -> Reply:
+        """A counselor's message, or the end of the handoff; stale ones (another ticket) are dropped."""
+        if not s.handoff or inc.params.get("ticket") != s.ticket:
+            return Reply(silent=True)
+        if inc.kind == "counselor":
+            if s.handoff == QUEUED:
+                s.handoff = WITH_COUNSELOR
+                turn.say("handoff.counselor_joined")
+            turn.messages.append(Text(turn.text("handoff.counselor_says") + inc.text))
+            return turn.reply()
+        s.handoff, s.ticket = "", ""
+        turn.say("handoff.timeout" if inc.params.get("why") == "timeout" else "handoff.ended")
+        return turn.prompt(self.node_of(s))
 
-def from_desk(engine: Engine, s: Session, inc: Incoming, turn: Turn) -> Reply:
-    """A counselor's message, or the end of the handoff; stale ones (another ticket) are dropped."""
-    if not s.handoff or inc.params.get("ticket") != s.ticket:
-        return Reply(silent=True)
-    if inc.kind == "counselor":
-        if s.handoff == QUEUED:
-            s.handoff = WITH_COUNSELOR
-            turn.say("handoff.counselor_joined")
-        turn.messages.append(Text(turn.text("handoff.counselor_says") + inc.text))
-        return turn.reply()
-    s.handoff, s.ticket = "", ""
-    turn.say("handoff.timeout" if inc.params.get("why") == "timeout" else "handoff.ended")
-    return turn.prompt(engine.node_of(s))
+    def summarize(self, s: Session) -> dict[str, Any]:
+        """The triage so far as a counselor reads it: topic, question → answer, danger seen, language."""
+        answers: list[tuple[str, str]] = []
+        for flow_id, node_name in [*s.history, [s.flow, s.state]]:
+            node = self.flows[flow_id].nodes.get(node_name)
+            if node is None or node.kind not in ("ask", "input") or not node.text:
+                continue
+            if node.kind == "ask":
+                chosen = next((o for o in node.options
+                               if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
+                if chosen:
+                    answers.append((self._staff_text(node.text, s), self._staff_text(chosen.label, s)))
+            elif (node.key or node.name) in s.answers:
+                answers.append((self._staff_text(node.text, s), show(s.answers[node.key or node.name])))
+        topic = self._staff_text(self.flows[s.flow].title, s)
+        return {"topic": topic, "answers": answers, "danger": list(s.answers.get("danger", [])), "lang": s.lang}
 
+    def _describe(self, s: Session, inc: Incoming) -> str:
+        """What the person sent, for the transcript: their words, or a note of what it was."""
+        if inc.kind == "text":
+            return inc.text[:2000]
+        if inc.kind == "postback":
+            return self._staff("tapped") + self._tapped(s, inc.text)
+        return self._staff(inc.kind if inc.kind in ("sticker", "media", "location", "follow") else "other")
 
-def summarize(engine: Engine, s: Session) -> dict[str, Any]:
-    """The triage so far as a counselor reads it: topic, question → answer, danger seen, language."""
-    answers: list[tuple[str, str]] = []
-    for flow_id, node_name in [*s.history, [s.flow, s.state]]:
-        node = engine.flows[flow_id].nodes.get(node_name)
-        if node is None or node.kind not in ("ask", "input") or not node.text:
-            continue
-        if node.kind == "ask":
-            chosen = next((o for o in node.options
-                           if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
-            if chosen:
-                answers.append((_staff_text(engine, node.text, s), _staff_text(engine, chosen.label, s)))
-        elif (node.key or node.name) in s.answers:
-            answers.append((_staff_text(engine, node.text, s), show(s.answers[node.key or node.name])))
-    topic = _staff_text(engine, engine.flows[s.flow].title, s)
-    return {"topic": topic, "answers": answers, "danger": list(s.answers.get("danger", [])), "lang": s.lang}
+    def _tapped(self, s: Session, data: str) -> str:
+        if data.startswith("cmd:"):
+            key = f"common.button.{data[4:]}"
+            return self.texts.raw(s.lang, key) if self.texts.has(s.lang, key) else data[4:]
+        _, flow_id, node_name, option_id = parse_tap(data)
+        node = self.flows[flow_id].nodes.get(node_name) if flow_id in self.flows else None
+        option = next((o for o in node.options if o.id == option_id), None) if node else None
+        return self.texts.raw(s.lang, option.label) if option else "?"
 
+    def _staff(self, what: str) -> str:
+        return self.texts.raw(STAFF_LANG, f"handoff.log.{what}")
 
-def _describe(engine: Engine, s: Session, inc: Incoming) -> str:
-    """What the person sent, for the transcript: their words, or a note of what it was."""
-    if inc.kind == "text":
-        return inc.text[:2000]
-    if inc.kind == "postback":
-        return _staff(engine, "tapped") + _tapped(engine, s, inc.text)
-    return _staff(engine, inc.kind if inc.kind in ("sticker", "media", "location", "follow") else "other")
-
-
-def _tapped(engine: Engine, s: Session, data: str) -> str:
-    if data.startswith("cmd:"):
-        key = f"common.button.{data[4:]}"
-        return engine.texts.raw(s.lang, key) if engine.texts.has(s.lang, key) else data[4:]
-    _, flow_id, node_name, option_id = parse_tap(data)
-    node = engine.flows[flow_id].nodes.get(node_name) if flow_id in engine.flows else None
-    option = next((o for o in node.options if o.id == option_id), None) if node else None
-    return engine.texts.raw(s.lang, option.label) if option else "?"
-
-
-def _staff(engine: Engine, what: str) -> str:
-    return engine.texts.raw(STAFF_LANG, f"handoff.log.{what}")
-
-
-def _staff_text(engine: Engine, key: str, s: Session) -> str:
-    try:
-        text = engine.texts.get(STAFF_LANG, key, s.answers, engine.facts)
-    except MissingText:
-        text = engine.texts.raw(STAFF_LANG, key)
-    return text if len(text) <= 120 else text[:119] + "…"
+    def _staff_text(self, key: str, s: Session) -> str:
+        try:
+            text = self.texts.get(STAFF_LANG, key, s.answers, self.facts)
+        except MissingText:
+            text = self.texts.raw(STAFF_LANG, key)
+        return text if len(text) <= 120 else text[:119] + "…"
