@@ -65,8 +65,8 @@ class Engine:
         self.flows, self.texts, self.calculators = flows, texts, calculators
         self.facts = {**facts, "session_days": session_days}
         self.safety = safety
-        if set(commands) != set(COMMANDS):  # the words (flows/commands.yaml) and the table name the same commands
-            raise FlowError(f"commands.yaml and the command table differ: {sorted(set(commands) ^ set(COMMANDS))}")
+        if set(commands) - set(COMMANDS):  # words (flows/commands.yaml) for a command the table does not have
+            raise FlowError(f"commands.yaml names unknown commands: {sorted(set(commands) - set(COMMANDS))}")
         self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
         self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
 
