@@ -12,7 +12,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 import redis
 
@@ -23,17 +23,11 @@ from bot.line.sender import LOADING_S
 from bot.store.keyring import Keyring
 from bot.stream.envelope import Envelope, Undeliverable
 from bot.stream.inbox import Inbox
+from bot.stream.transport import Transport
 
 PREFIX = "local:"
 OUTBOX_TTL = 24 * 3600
 BLOCK_S = 1.0  # one BLPOP at most this long, well under the client's socket timeout
-
-
-class Transport(Protocol):
-    def send(self, env: Envelope, reply: Reply, done: int, mark: Callable[[int], None]) -> None:
-        """Send what is left after `done` parts; `mark(n)` records progress between parts, not after the last."""
-
-    def working(self, env: Envelope) -> None: ...
 
 
 def outbox_key(user: str) -> str:

@@ -23,7 +23,7 @@ from bot.stream.inbox import Inbox
 
 if TYPE_CHECKING:  # the web processes never build an engine or a worker: they are imported when built
     from bot.engine.engine import Engine
-    from bot.stream.worker import Worker
+    from bot.worker import Worker
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     from bot.line.sender import LineSender
     from bot.line.transport import LineTransport
     from bot.local_chat import LocalTransport, Router
-    from bot.stream.worker import Worker
+    from bot.worker import Worker
 
     parts = shared(settings, r, clock)
     token = settings.line_channel_access_token

@@ -60,7 +60,7 @@ def test_a_whole_conversation_logs_ids_only(chat, fake_line, desk, settings, jso
     retried = next(line for line in lines if line["message"].startswith("reply failed (status 500)"))
     request_id = retried["request_id"]
     same_call = [line for line in lines if line.get("request_id") == request_id]
-    assert {"bot.line.webhook", "bot.stream.worker", "bot.line.sender"} <= {line["logger"] for line in same_call}
+    assert {"bot.line.webhook", "bot.worker", "bot.line.sender"} <= {line["logger"] for line in same_call}
     assert len({line["event_id"] for line in same_call if "event_id" in line}) == 1
 
 

@@ -14,14 +14,11 @@ import time
 import redis
 
 from bot.cli.runtime import prepare
-from bot.clock import clock_for
 from bot.engine.replies import Card, Reply, Text
 from bot.local_chat import LocalChat
 from bot.settings import Settings
-from bot.store.keyring import resolve_keyring
 from bot.store.sessions import SessionStore
-from bot.stream.inbox import Inbox
-from bot.wiring import build_worker
+from bot.wiring import build_worker, shared
 
 
 def show(reply: Reply) -> None:
@@ -36,9 +33,8 @@ def show(reply: Reply) -> None:
 
 
 def chat(settings: Settings, r: redis.Redis, name: str) -> None:
-    keyring = resolve_keyring(settings)
-    local = LocalChat(r, Inbox(r, settings.partitions, keyring), keyring, f"terminal:{name}",
-                      clock_for(settings.pinned_now))
+    parts = shared(settings, r)
+    local = LocalChat(r, parts.inbox, parts.keyring, f"terminal:{name}", parts.clock)
     last: list[Reply] = [Reply()]  # the latest reply with buttons, for [n]
     heard = [time.monotonic()]  # when the last reply arrived
     stop = threading.Event()
@@ -59,7 +55,7 @@ def chat(settings: Settings, r: redis.Redis, name: str) -> None:
             time.sleep(0.1)
 
     print("Kakehashi in your terminal. Type your answer, [n] to tap button n, /sticker, or /quit.")
-    fresh = SessionStore(r, settings.session_ttl, keyring).load(local.user).fresh
+    fresh = SessionStore(r, settings.session_ttl, parts.keyring).load(local.user).fresh
     # A returning person resumes where they were: "continue" re-asks the current question.
     local.send("follow") if fresh else local.send("postback", "cmd:continue")
     threading.Thread(target=printer, name="kh-chat-printer", daemon=True).start()

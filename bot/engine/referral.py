@@ -8,17 +8,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from bot.content.texts import lookup
+from bot.content.texts import Texts, lookup
 from bot.directory.in_words import closures, fill, hours_summary, status
 from bot.directory.recommend import EMERGENCY, group, recommend
 from bot.directory.windows import Window, is_open
 from bot.engine.replies import Choice
-from bot.engine.session import MENU_FLOW
+from bot.engine.session import MENU_FLOW, Session
 
-if TYPE_CHECKING:
-    from bot.engine.turn import Turn
+
+class Turn(Protocol):
+    """What the referral reads of a turn (bot.engine.turn.Turn is one; the protocol keeps the arrow one way)."""
+
+    texts: Texts
+    facts: Mapping[str, Any]
+    session: Session
+    at: datetime
+    windows: Mapping[str, Window]
+
+    @property
+    def referred(self) -> list[Window]: ...
+
+    def text(self, key: str) -> str: ...
+
+    def raw(self, key: str) -> str: ...
+
+    def fill(self, key: str, values: Mapping[str, Any]) -> str: ...
 
 MAX_SHOWN = 6  # emergency lines are never cut; the others fill up to this many
 MAX_CALLS = 2

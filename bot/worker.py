@@ -24,13 +24,13 @@ from bot.desk.desk import Desk
 from bot.desk.tickets import TicketStore
 from bot.engine.engine import Engine
 from bot.engine.replies import Reply
-from bot.local_chat import Transport
 from bot.logs import log_context
 from bot.store.counters import Counters
 from bot.store.keyring import Keyring
 from bot.store.sessions import SessionStore
 from bot.stream.envelope import DeliveryFailed, Envelope, Undeliverable
 from bot.stream.partitions import LEASE_MS, MAX_ATTEMPTS, Entry, PartitionQueue, age, describe
+from bot.stream.transport import Transport
 
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
