@@ -176,14 +176,14 @@ def new_chat(client, fake_line: FakeLineApi, worker):  # noqa: ANN001, ANN201
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
     """Figures the suite measured (danger recall, false alarms), printed with every run."""
     try:
-        from tests.test_safety import FIGURES
+        from tests.engine.test_safety import FIGURES
     except ImportError:
         return
     if FIGURES:
         terminalreporter.section("safety figures")
         for name, value in FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
-    from tests.test_webhook_fuzz import FIGURES as FUZZED
+    from tests.line.test_webhook_fuzz import FIGURES as FUZZED
 
     if FUZZED:
         terminalreporter.section("webhook fuzzing")

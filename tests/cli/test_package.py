@@ -12,9 +12,9 @@ import zipfile
 from pathlib import Path
 
 from tests.processes import free_port
-from tests.test_serve import get
+from tests.cli.test_serve import get
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_wheel_carries_everything_and_runs_from_anywhere(tmp_path: Path) -> None:

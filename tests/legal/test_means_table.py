@@ -9,7 +9,7 @@ import yaml
 
 from bot.legal.means_test import MeansAnswers, MeansLimits, assess_means
 
-FACTS = yaml.safe_load((Path(__file__).parent.parent / "flows" / "facts.yaml").read_text(encoding="utf-8"))
+FACTS = yaml.safe_load((Path(__file__).parents[2] / "flows" / "facts.yaml").read_text(encoding="utf-8"))
 LIMITS = MeansLimits.from_facts({fid: rec["value"] for fid, rec in FACTS.items()})
 
 

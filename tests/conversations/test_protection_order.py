@@ -10,7 +10,7 @@ import yaml
 from bot.legal.protection_order import OrderAnswers, assess_order
 from tests import line_events as ev
 
-FACTS = yaml.safe_load((Path(__file__).parent.parent / "flows" / "facts.yaml").read_text(encoding="utf-8"))
+FACTS = yaml.safe_load((Path(__file__).parents[2] / "flows" / "facts.yaml").read_text(encoding="utf-8"))
 
 TABLE = [  # relationship, harm, continuing, shares_home, children → outcome, leave_home, child orders, consent
     ("married", "physical", False, True, "none", "dv_act", True, False, False),

@@ -12,7 +12,7 @@ from bot.legal.deadline import add_months, add_years, limitation
 from bot.legal.notary_fee import fee_from_facts
 
 FACTS = {k: v["value"] for k, v in yaml.safe_load(
-    (Path(__file__).parent.parent / "flows" / "facts.yaml").read_text(encoding="utf-8")).items()}
+    (Path(__file__).parents[2] / "flows" / "facts.yaml").read_text(encoding="utf-8")).items()}
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import redis
 
 from bot.store.embedded import EmbeddedRedis
 from tests.processes import free_port
-from tests.test_serve import get
+from tests.cli.test_serve import get
 
 
 def alive(pid: int) -> bool:

@@ -15,7 +15,7 @@ from bot.content.texts import Texts
 from bot.directory.in_words import closures, hours_summary, status
 from bot.directory.windows import WindowError, is_open, load_windows, next_opening, open_until
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WINDOWS = load_windows(ROOT / "flows" / "windows.yaml")
 FACTS = yaml.safe_load((ROOT / "flows" / "facts.yaml").read_text("utf-8"))
 TEXTS = Texts.load(ROOT / "locales")

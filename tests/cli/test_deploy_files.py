@@ -11,7 +11,7 @@ import yaml
 
 from bot.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = (ROOT / "bot" / "settings.py").read_text()
 
 

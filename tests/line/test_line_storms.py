@@ -18,7 +18,7 @@ from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.faults import all_answered, in_order, lost_and_doubled
 from tests.harness import until
-from tests.test_metrics import scrape, value
+from tests.web.test_metrics import scrape, value
 
 PUSH, REPLY = "/v2/bot/message/push", "/v2/bot/message/reply"
 

@@ -29,7 +29,7 @@ from bot.line.richmenu import (
 from bot.line.richmenu_image import NoFont, find_font
 from bot.settings import Settings
 from tests.fake_line_richmenu import picture_size
-from tests.test_flows_check import copy_content, run_check
+from tests.review.test_flows_check import copy_content, run_check
 
 SPEC = load_richmenu(Settings())
 

@@ -18,7 +18,7 @@ from bot.wiring import build_worker
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.faults import all_answered, lost_and_doubled
-from tests.test_metrics import scrape, value
+from tests.web.test_metrics import scrape, value
 
 
 @pytest.mark.errors_expected  # it provokes the errors it is about

@@ -13,7 +13,7 @@ from bot.settings import Settings
 from bot.wiring import build_engine
 from tests import line_events as ev
 
-CHECK = DangerCheck.load(Path(__file__).resolve().parent.parent / "flows" / "danger.yaml")
+CHECK = DangerCheck.load(Path(__file__).resolve().parents[2] / "flows" / "danger.yaml")
 ENGINE = build_engine(Settings())
 FIGURES: dict[str, str] = {}  # printed at the end of the run (conftest.py)
 

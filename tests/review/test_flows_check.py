@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def copy_content(tmp_path: Path) -> tuple[Path, Path]:

@@ -14,7 +14,7 @@ from bot.store import keys
 from bot.store.keyring import resolve_keyring
 from bot.store.sessions import SessionStore
 from bot.stream.partitions import LEASE_MS, PartitionQueue
-from tests.test_handoff import the_ticket
+from tests.conversations.test_handoff import the_ticket
 
 ON_CLUSTER = pytest.mark.parametrize("backend", ["cluster"], indirect=True)
 TAGGED = re.compile(r"kh:\{[^{}]+\}:.+")

@@ -17,7 +17,7 @@ from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.faults import all_answered, in_order, lost_and_doubled
 from tests.harness import until
-from tests.test_metrics import parse, value
+from tests.web.test_metrics import parse, value
 
 
 def post(client, fake_line, events: list[dict[str, Any]]) -> None:  # noqa: ANN001

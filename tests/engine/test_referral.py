@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.wiring import build_engine
 from tests.harness import walk_to_card
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WINDOWS = load_windows(ROOT / "flows" / "windows.yaml")
 ENGINE = build_engine(Settings())
 TZ = ZoneInfo("Asia/Tokyo")

@@ -12,7 +12,7 @@ from bot.content.facts import Fact, load_facts, shown_values
 from bot.web.console.canned import CannedError, parse
 from tests.console import open_ticket, post_form
 
-FLOWS = Path(__file__).resolve().parent.parent / "flows"
+FLOWS = Path(__file__).resolve().parents[2] / "flows"
 FACTS = shown_values(load_facts(FLOWS / "facts.yaml"))
 
 
