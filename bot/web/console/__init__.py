@@ -1,4 +1,4 @@
-"""The counselors' web console (DESIGN §5–6): login, the queue, tickets, canned replies, the audit log."""
+"""The counselors' web console: login, the queue, tickets, canned replies, the audit log."""
 
 from bot.web.console import admin, auth, views  # noqa: F401 - their routes join the blueprint on import
 from bot.web.console.web import console, init_console

@@ -1,4 +1,4 @@
-"""Who did what in the console, for the people responsible for it (DESIGN §6: who opened which ticket).
+"""Who did what in the console, for the people responsible for it (who opened which ticket, who replied, who closed it).
 
 A Redis stream of small records: operator, action, ticket, time. Never the text of a message: the audit
 log must not become a second copy of what people told us.
