@@ -31,5 +31,5 @@ def load_facts(path: Path) -> dict[str, Fact]:
 
 
 def shown_values(facts: dict[str, Fact]) -> dict[str, Any]:
-    """Values the texts may show: UNCONFIRMED facts are never stated as fact (a figure nobody has confirmed is not stated to a person)."""
+    """Values the texts may show: UNCONFIRMED facts are never stated as fact: nobody is told what no one has checked."""
     return {fid: f.value for fid, f in facts.items() if f.confidence != "unconfirmed"}
