@@ -11,8 +11,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from tests.processes import free_port
 from tests.cli.test_serve import get
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import redis
 
 from bot.store.embedded import EmbeddedRedis
-from tests.processes import free_port
 from tests.cli.test_serve import get
+from tests.processes import free_port
 
 
 def alive(pid: int) -> bool:
