@@ -8,6 +8,7 @@ import redis
 from flask import Flask, Response, jsonify
 from flask_wtf.csrf import CSRFProtect
 from linebot.v3.webhook import SignatureValidator
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.console import console, init_console
 from bot.handoff.desk import Desk
@@ -37,6 +38,8 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
         r = open_redis(settings.redis_url, cluster=settings.redis_cluster)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    if settings.proxies:  # the client's own address (login limits) and scheme, as the proxies in front saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)  # type: ignore[method-assign]
     app.extensions["kakehashi.settings"] = settings
     app.extensions["kakehashi.redis"] = r
     keyring = resolve_keyring(settings)
