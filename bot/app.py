@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None) -
     app.extensions["kakehashi.settings"] = settings
     app.extensions["kakehashi.redis"] = r
     keyring = resolve_keyring(settings)
-    inbox = Inbox(r, settings.partitions, keyring)
+    inbox = Inbox(r, settings.partitions, keyring, seen_ttl=settings.event_window)  # the webhook's replay window
     app.extensions["kakehashi.inbox"] = inbox
     app.extensions["kakehashi.validator"] = (
         SignatureValidator(settings.line_channel_secret) if settings.line_channel_secret else None

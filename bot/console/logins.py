@@ -32,7 +32,9 @@ for i = 1, 2 do
   counts[i] = redis.call('INCR', KEYS[i])
 end
 if counts[1] > limits[1] or counts[2] > limits[2] then
-  for i = 1, 2 do redis.call('DECR', KEYS[i]) end
+  for i = 1, 2 do
+    if redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
+  end
   return 0
 end
 for i = 1, 2 do
