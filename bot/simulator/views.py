@@ -24,7 +24,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 from itsdangerous import BadSignature, Signer
 
 from bot.console.web import HEADERS
-from bot.handoff.tickets import tickets_of_key
+from bot.handoff.tickets import CLOSED_AT, tickets_of_key
 from bot.keyring import Keyring
 from bot.line import richmenu
 from bot.local import LocalChat
@@ -90,6 +90,19 @@ def _with_cookie(response: Response, person: str) -> Response:
     return response
 
 
+def _tickets_spent(user: str) -> bool:
+    """MAX_TICKETS opened and all of them over: this visitor is done asking (while one is open, it may
+    still talk, and cancel)."""
+    r = current_app.extensions["kakehashi.simulator"][0]
+    tickets = cast(set[str], r.smembers(tickets_of_key(user)))
+    if len(tickets) < MAX_TICKETS:
+        return False
+    pipe = r.pipeline(transaction=False)
+    for ticket in tickets:
+        pipe.zscore(CLOSED_AT, ticket)
+    return all(score is not None for score in pipe.execute())
+
+
 def _too_many(what: str) -> tuple[Response, int]:
     return jsonify(error=f"too many {what} from this address: try again later"), 429
 
@@ -131,8 +144,7 @@ def send() -> Response | tuple[Response, int]:
     if not isinstance(params, dict) or not all(isinstance(v, str) for v in params.values()):
         return jsonify(error="params must map names to strings"), 400
     chat = _chat(_person())
-    r = current_app.extensions["kakehashi.simulator"][0]
-    if int(cast(int, r.scard(tickets_of_key(chat.user)))) >= MAX_TICKETS:
+    if _tickets_spent(chat.user):
         return jsonify(error=f"this simulator user has asked for a counselor {MAX_TICKETS} times: "
                              "start a new user to go on"), 429
     if not _within("events", EVENTS_PER_MINUTE, 60):
