@@ -117,8 +117,11 @@ def test_the_webhook_answers_in_milliseconds_during_login_bursts_and_long_polls(
         b = Browser(base, f"172.16.0.{n + 1}")
         b.call("/simulator/")
         while not stop.is_set():
-            status, _ = b.call("/simulator/api/messages?wait=10")
-            outcomes[f"poll {status}"] += 1
+            status, answer = b.call("/simulator/api/messages?wait=10")
+            told_to_wait = b'"retry"' in answer
+            outcomes[f"poll {status}{' retry' if told_to_wait else ''}"] += 1
+            if told_to_wait:  # as the simulator's page does
+                stop.wait(1)
 
     crowd = [threading.Thread(target=attacker, args=(n,)) for n in range(48)]
     crowd += [threading.Thread(target=poller, args=(n,)) for n in range(24)]
@@ -141,9 +144,12 @@ def test_the_webhook_answers_in_milliseconds_during_login_bursts_and_long_polls(
     print(f"\nwebhook idle: median {statistics.median(quiet) * 1000:.0f} ms; under 48 login guessers and 24 long "
           f"polls: median {statistics.median(busy) * 1000:.0f} ms, max {max(busy) * 1000:.0f} ms; /healthz max "
           f"{max(health) * 1000:.0f} ms; {dict(outcomes)}")
-    assert statistics.median(busy) < 0.25 and max(busy) < 1.0, busy  # before: a median of 2.6 s, 23 s at worst
-    assert max(health) < 1.0, health  # before: 21 s
+    # generous for a loaded 2-core machine (measured: a median of 50 ms, 225 ms at worst); before the fix: a
+    # median of 2.6 s, 23 s at worst, and /healthz 21 s
+    assert statistics.median(busy) < 0.5 and max(busy) < 2.0, busy
+    assert max(health) < 2.0, health
     assert outcomes["login 401"] > 0 and outcomes["login 503"] > 0  # passwords were checked, and the pool was full
+    assert outcomes["poll 200 retry"] > 0  # more long polls than a process lets wait
 
 
 def test_a_chunked_body_over_one_mebibyte_is_413(processes) -> None:  # noqa: ANN001
