@@ -152,6 +152,40 @@ def test_the_webhook_answers_in_milliseconds_during_login_bursts_and_long_polls(
     assert outcomes["poll 200 retry"] > 0  # more long polls than a process lets wait
 
 
+def signed_post(base: str, body: str) -> int:
+    request = urllib.request.Request(f"{base}/callback", data=body.encode(), method="POST", headers={
+        "X-Line-Signature": ev.sign(body, SECRET), "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_what_used_to_be_a_500_is_a_clean_answer(processes, r) -> None:  # noqa: ANN001
+    """Signed, deeply nested JSON is 400 and a line break in the login's `next` a redirect to the queue, in
+    gunicorn's threads as in the test client; /metrics counts no 500."""
+    base = processes.web(1, **ENV)
+    very_deep = "[" * 100_000 + "]" * 100_000
+    event = ev.body(ev.text(ev.user_id(1), "hi", extra="HERE"))
+    assert signed_post(base, very_deep) == 400
+    assert signed_post(base, event.replace('"HERE"', '{"a":' * 990 + '"x"' + "}" * 990)) == 400
+    Operators(r).add("aoi", PASSWORD)
+    b = Browser(base)
+    token = TOKEN.search(b.call("/console/login")[1].decode())
+    assert token
+    form = urllib.parse.urlencode({"username": "aoi", "password": PASSWORD, "csrf_token": token.group(1),
+                                   "next": "/console/\r\nSet-Cookie: stolen=1"})
+    request = urllib.request.Request(base + "/console/login", data=form.encode())
+    try:
+        b.opener.open(request, timeout=10)
+        raise AssertionError("no redirect")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 302 and exc.headers["Location"].endswith("/console/") and "stolen" not in str(exc.headers)
+    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+        assert 'status="500"' not in response.read().decode()
+
+
 def test_a_chunked_body_over_one_mebibyte_is_413(processes) -> None:  # noqa: ANN001
     base = processes.web(1, **ENV)
     chunk = b"x" * 65536
