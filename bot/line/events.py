@@ -37,7 +37,6 @@ from bot.envelope import Envelope
 
 # why an event was skipped (the webhook counts them and logs one line per call)
 NOT_AN_OBJECT, UNPARSABLE, UNHANDLED = "not_an_object", "unparsable", "unhandled"
-LEFT_ALREADY = "leave"  # the bot was removed from a group: nothing to say, nowhere to say it
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,8 @@ def group_of(raw: Any) -> GroupChat | None:
     the bot leave."""
     source = raw.get("source") if isinstance(raw, dict) else None
     if not isinstance(source, dict) or source.get("type") not in ("group", "room"):
+        return None
+    if raw.get("type") == "leave":  # the bot was removed already: nothing to say, nothing to leave
         return None
     kind = str(source["type"])
     chat_id = source.get(f"{kind}Id")
