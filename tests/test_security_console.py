@@ -7,6 +7,7 @@ from bot.app import create_app
 from bot.console.logins import MAX_ADDRESS_FAILURES, MAX_FAILURES, Logins, address_key, failures_key
 from bot.handoff.desk import MAX_MESSAGE
 from tests.console import PASSWORD, TOKEN, add_operator, delivered, login, open_ticket
+from tests.harness import until
 from tests.test_console_tickets import flash, reply
 
 
@@ -73,3 +74,27 @@ def test_behind_a_proxy_the_limit_sees_the_client(settings, r) -> None:  # noqa:
     browser.post("/console/login", data={"username": "aoi", "password": "not it at all", "csrf_token": token},
                  headers={"X-Forwarded-For": "198.51.100.9"})
     assert r.get(address_key("198.51.100.9")) == "1" and not r.exists(address_key("10.0.0.1"))
+
+
+def test_a_login_while_the_password_pool_is_full_is_busy_and_costs_no_attempt(app, r) -> None:  # noqa: ANN001
+    import threading
+
+    from bot.console.verifying import RUNNING, WAITING
+
+    add_operator(app, "aoi")
+    pool = app.extensions["kakehashi.console"].verifier
+    hold = threading.Event()
+    holders = [threading.Thread(target=pool.run, args=(hold.wait,)) for _ in range(RUNNING + WAITING)]
+    for t in holders:
+        t.start()
+    until(lambda: pool._slots._value == 0)  # every slot is taken before we try
+    try:
+        busy = login(app.test_client(), "aoi")
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "2"
+        assert "混み合って" in busy.get_data(as_text=True)
+        assert int(r.get(failures_key("aoi")) or 0) == 0 and int(r.get(address_key("127.0.0.1")) or 0) == 0
+    finally:
+        hold.set()
+        for t in holders:
+            t.join()
+    assert login(app.test_client(), "aoi").status_code == 302
