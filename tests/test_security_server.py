@@ -144,10 +144,11 @@ def test_the_webhook_answers_in_milliseconds_during_login_bursts_and_long_polls(
     print(f"\nwebhook idle: median {statistics.median(quiet) * 1000:.0f} ms; under 48 login guessers and 24 long "
           f"polls: median {statistics.median(busy) * 1000:.0f} ms, max {max(busy) * 1000:.0f} ms; /healthz max "
           f"{max(health) * 1000:.0f} ms; {dict(outcomes)}")
-    # generous for a loaded 2-core machine (measured: a median of 50 ms, 225 ms at worst); before the fix: a
-    # median of 2.6 s, 23 s at worst, and /healthz 21 s
-    assert statistics.median(busy) < 0.5 and max(busy) < 2.0, busy
-    assert max(health) < 2.0, health
+    # Generous for a 2-core machine that also runs the attackers and other suites (measured alone: a median of
+    # 0.05-0.13 s, 0.4 s at worst; in a loaded full run 0.27 s and 2.3 s). Before the fix, alone: a median of
+    # 2.6 s, 23 s at worst, and /healthz 21 s.
+    assert statistics.median(busy) < 1.0 and max(busy) < 5.0, busy
+    assert max(health) < 5.0, health
     assert outcomes["login 401"] > 0 and outcomes["login 503"] > 0  # passwords were checked, and the pool was full
     assert outcomes["poll 200 retry"] > 0  # more long polls than a process lets wait
 
