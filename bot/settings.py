@@ -46,6 +46,8 @@ class Settings:
     handoff_timeout: int = 30 * 60
     ticket_retention_days: int = 30
     worker_lease: int = 20  # seconds before a dead worker's partitions pass to another
+    event_window: int = 24 * 3600  # seconds: events older than this are not answered, and dedup lasts as long
+    proxies: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (the client's address for limits)
     log_format: str | None = None  # json | text; None: the command decides (bot.logs.pick_format)
     data_key: str | None = field(default=None, repr=False)
     host: str = "127.0.0.1"
@@ -200,6 +202,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         handoff_timeout=_int(env, "KAKEHASHI_HANDOFF_TIMEOUT", 30 * 60, minimum=60),
         ticket_retention_days=_int(env, "KAKEHASHI_TICKET_RETENTION_DAYS", 30),
         worker_lease=_int(env, "KAKEHASHI_WORKER_LEASE", 20, minimum=2),
+        event_window=_int(env, "KAKEHASHI_EVENT_WINDOW", 24 * 3600, minimum=60),
+        proxies=_int(env, "KAKEHASHI_PROXIES", 0, minimum=0),
         log_format=_choice(env, "KAKEHASHI_LOG_FORMAT", ("json", "text")),
         data_key=_data_key(env),
         host=host,

@@ -43,7 +43,7 @@ class Shared:
 def shared(settings: Settings, r: redis.Redis, clock: Clock | None = None) -> Shared:
     clock = clock or clock_for(settings.pinned_now)
     keyring = resolve_keyring(settings)
-    inbox = Inbox(r, settings.partitions, keyring)
+    inbox = Inbox(r, settings.partitions, keyring, seen_ttl=settings.event_window)  # the replay window
     tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400, clock)
     return Shared(settings, r, clock, keyring, inbox, tickets, Desk(tickets, inbox, clock), Counters(r))
 

@@ -22,6 +22,7 @@ from tests.fake_line_richmenu import RichMenus
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 MESSAGE_TYPES = {"text", "sticker", "image", "video", "audio", "location", "imagemap", "template", "flex"}
+LEAVE_RE = re.compile(r"^/v2/bot/(group|room)/([A-Za-z0-9]+)/leave$")
 DEFAULT_MESSAGES = {400: "Invalid reply token", 429: "Too Many Requests", 500: "Internal Server Error"}
 
 
@@ -158,6 +159,8 @@ class FakeLineApi(RichMenus):
         self._keys: dict[str, str] = {}
         self._faults: list[Fault] = []
         self.refusals: list[list[tuple[str, str]]] = []  # every request LINE would have refused as invalid
+        self.left: list[tuple[str, str]] = []  # (group | room, id) the bot left, in order
+        self._members: set[tuple[str, str]] = set()  # groups and rooms the bot is in (join_group)
         self._servers: list[ThreadingHTTPServer] = []
         self._rich_menu_reset()
         self.url = self.data_url = ""
@@ -230,6 +233,8 @@ class FakeLineApi(RichMenus):
             self._token_chat.clear()
             self._keys.clear()
             self._faults.clear()
+            self.left.clear()
+            self._members.clear()
             self._rich_menu_reset()
             self.delay = 0.0
             self.arrived = 0
@@ -246,6 +251,11 @@ class FakeLineApi(RichMenus):
     def register_reply_token(self, token: str, chat_id: str) -> None:
         with self._lock:
             self._token_chat[token] = chat_id
+
+    def join_group(self, kind: str, chat_id: str) -> None:
+        """The bot is a member of this group or room: leaving it answers 200 once, then 400 as LINE does."""
+        with self._lock:
+            self._members.add((kind, chat_id))
 
     # ── serving ───────────────────────────────────────────────────────────────
     def _handle(self, h: BaseHTTPRequestHandler, data_api: bool) -> None:
@@ -292,6 +302,9 @@ class FakeLineApi(RichMenus):
         if q.data_api or q.path.startswith(("/v2/bot/richmenu", "/v2/bot/user/all/richmenu")):
             return self._rich_menu_answer(q.method, q.path, q.body, raw, q.headers.get("content-type", ""),
                                           q.data_api)
+        leave = LEAVE_RE.match(q.path)
+        if leave and q.method == "POST":
+            return self._leave(leave.group(1), leave.group(2))
         routes = {"/v2/bot/message/reply": self._reply, "/v2/bot/message/push": self._push,
                   "/v2/bot/chat/loading/start": self._loading}
         if q.method != "POST" or q.path not in routes:
@@ -336,6 +349,13 @@ class FakeLineApi(RichMenus):
                     "x-line-accepted-request-id": self._keys[key]}
             self._keys[key] = str(uuid.uuid4())
         return self._accepted(q, "push", q.body["to"], None, key)
+
+    def _leave(self, kind: str, chat_id: str):  # noqa: ANN202
+        if (kind, chat_id) not in self._members:
+            return 400, {"message": f"The bot is not a member of this {kind}"}, {}
+        self._members.discard((kind, chat_id))
+        self.left.append((kind, chat_id))
+        return 200, {}, {}
 
     def _loading(self, q: Recorded):  # noqa: ANN202
         seconds = q.body.get("loadingSeconds", 20)

@@ -93,6 +93,34 @@ class LineSender:
         except (ApiException, urllib3.exceptions.HTTPError) as exc:
             log.info("loading animation not shown (%s)", type(exc).__name__)
 
+    def leave_chat(self, kind: str, chat_id: str, text: str, reply_token: str | None) -> None:
+        """Say `text` once (with the event's reply token, never a push: a group is not worth a message of the
+        quota) and leave the group or room. Best effort with a few tries: a later event from the same group
+        tries again, and LINE refusing (already left, token spent) ends it."""
+        if reply_token:
+            self._best_effort("/v2/bot/message/reply", {"replyToken": reply_token,
+                                                         "messages": [{"type": "text", "text": text}]})
+        self._best_effort(f"/v2/bot/{kind}/{chat_id}/leave", None)
+
+    def _best_effort(self, path: str, body: dict[str, Any] | None) -> None:
+        delay = 0.5
+        for _ in range(min(self.attempts, 3)):
+            try:
+                self.client.call_api(path, "POST", header_params={"Content-Type": "application/json"}, body=body,
+                                     auth_settings=["Bearer"], response_types_map={},
+                                     _request_timeout=self.timeout)
+                self.count("leave" if path.endswith("/leave") else "reply")
+                return
+            except ApiException as exc:
+                if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
+                    log.info("LINE refused a %s call (status %s)", path.rsplit("/", 1)[-1], exc.status)
+                    return
+            except urllib3.exceptions.HTTPError:
+                pass
+            self.sleep(delay)
+            delay *= 2
+        log.warning("gave up a %s call after several tries", path.rsplit("/", 1)[-1])
+
     def _token_usable(self, env: Envelope, within_ms: float = 0) -> bool:
         age = self.clock() * 1000 - env.timestamp + within_ms
         return bool(env.reply_token) and not env.redelivery and age < REPLY_TOKEN_LIFETIME_MS

@@ -16,7 +16,7 @@ from bot.store.keyring import Keyring
 from bot.store.scripts import eval_in
 from bot.stream.envelope import Envelope
 
-SEEN_TTL = 24 * 3600
+SEEN_TTL = 24 * 3600  # the default of Settings.event_window: LINE's events older than it are not taken at all
 
 _ACCEPT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -27,8 +27,8 @@ return false
 
 
 class Inbox:
-    def __init__(self, r: redis.Redis, partitions: int, keyring: Keyring) -> None:
-        self.redis, self.partitions, self.keyring = r, partitions, keyring
+    def __init__(self, r: redis.Redis, partitions: int, keyring: Keyring, seen_ttl: int = SEEN_TTL) -> None:
+        self.redis, self.partitions, self.keyring, self.seen_ttl = r, partitions, keyring, seen_ttl
 
     def accept(self, events: Iterable[Envelope]) -> int:
         """Queue every event not seen before; returns how many were new. Raises RedisError when down.
@@ -55,7 +55,7 @@ class Inbox:
 
     def _queue(self, pipe: redis.client.Pipeline, user: str, event: Envelope) -> int:
         p = keys.partition_of(user, self.partitions)
-        eval_in(pipe, _ACCEPT, [keys.seen(p, event.event_id), keys.stream(p)], SEEN_TTL, user,
+        eval_in(pipe, _ACCEPT, [keys.seen(p, event.event_id), keys.stream(p)], self.seen_ttl, user,
                 self.keyring.seal(event.to_json()))
         return p
 

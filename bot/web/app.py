@@ -7,6 +7,7 @@ import logging
 import redis
 from flask import Flask, Response, jsonify
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.clock import Clock
 from bot.line.webhook import MAX_BODY, init_webhook, webhook
@@ -34,6 +35,8 @@ def create_app(settings: Settings | None = None, r: redis.Redis | None = None, c
     parts = shared(settings, r, clock)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    if settings.proxies:  # the client's own address (login limits) and scheme, as the proxies in front saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)  # type: ignore[method-assign]
     app.extensions["kakehashi.settings"] = settings
     app.extensions["kakehashi.redis"] = r
     app.extensions["kakehashi.clock"] = parts.clock

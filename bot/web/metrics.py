@@ -73,6 +73,13 @@ class ServiceCollector(Collector):
             if name.startswith("webhook:"):
                 family.add_metric([name.removeprefix("webhook:")], n)
         yield family
+        skipped = CounterMetricFamily("kakehashi_webhook_events_skipped", "Webhook events acknowledged but not "
+                                      "queued, by reason: stale (older than KAKEHASHI_EVENT_WINDOW), group (a group "
+                                      "or room: left), unhandled, unparsable, not_an_object", labels=["reason"])
+        for name, n in sorted(counts.items()):
+            if name.startswith("skipped:"):
+                skipped.add_metric([name.removeprefix("skipped:")], n)
+        yield skipped
 
     def _queues(self) -> list[Metric]:
         """Per partition: entries in the stream, entries read but not acknowledged, the oldest one's age."""

@@ -125,6 +125,7 @@ def test_cancel_returns_to_the_bot_and_a_late_counselor_reply_is_not_sent(chat, 
 @pytest.mark.cluster
 def test_a_queue_timeout_tells_the_person_honestly_and_returns_them(chat, desk, worker) -> None:  # noqa: ANN001
     tuesday_morning = 1795482000_000  # 2026-11-24 10:00 in Tokyo: counselors on duty, wait long over now
+    chat.client.application.extensions["kakehashi.clock"] = lambda: 1795482000 + 60  # the webhook's now: fresh
     chat.send(ev.text(chat.user, "人と話したい", timestamp=tuesday_morning))
     ticket = the_ticket(desk)
     assert ticket.expires == 1795482000 + 30 * 60

@@ -1,22 +1,39 @@
-"""Logging in and out of the console, with a lock after repeated failures."""
+"""Logging in and out of the console, with a lock after repeated failures.
+
+An attempt is reserved before its password is checked (bot/web/console/logins.py), and the check itself runs
+in a small bounded pool (bot/web/console/verifying.py), so neither parallel guesses nor a burst of logins can
+get past the lock or take the CPU the webhook needs.
+"""
 
 from __future__ import annotations
+
+import re
 
 from flask import g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from bot.web.console.verifying import Busy
 from bot.web.console.web import console, ctx, me
 
 FAILED = "ユーザー名またはパスワードが違います。 / Wrong user name or password."
 LOCKED = ("失敗が続いたため、しばらくログインできません。15分後にもう一度どうぞ。 / "
           "Too many failed attempts: try again in 15 minutes.")
+BUSY = ("ただいま混み合っています。数秒後にもう一度どうぞ。 / "
+        "The server is busy: try again in a few seconds.")
+BUSY_RETRY_S = 2
+_PAGE = re.compile(r"/console/[A-Za-z0-9._~/?&=%+-]*")  # printable, no spaces, CR/LF or backslashes
 
 
 def _next_page(raw: str) -> str:
-    """Only a page of this console: a login link must not be a way to send someone elsewhere."""
-    if raw.startswith("/console/") and not raw.startswith("//") and "\\" not in raw:
+    """Only a page of this console: a login link must not be a way to send someone elsewhere (nor carry a
+    line break into the Location header)."""
+    if _PAGE.fullmatch(raw) and not raw.startswith("//"):
         return raw
     return url_for("console.queue")
+
+
+def _page(next_page: str, status: int, error: str, name: str) -> tuple[str, int]:
+    return render_template("login.html", next=next_page, error=error, username=name), status
 
 
 @console.route("/login", methods=["GET", "POST"])
@@ -26,20 +43,23 @@ def login() -> Response | str | tuple[str, int]:
         return redirect(next_page) if g.operator else render_template("login.html", next=next_page)
     name = request.form.get("username", "").strip().lower()
     password = request.form.get("password", "")
+    address = request.remote_addr or "?"
     c = ctx()
-    if c.logins.locked(name):
-        return render_template("login.html", next=next_page, error=LOCKED, username=name), 429
-    operator = c.operators.verify(name, password)
+    if not c.logins.reserve(name, address):
+        return _page(next_page, 429, LOCKED, name)
+    try:
+        operator = c.verifier.run(lambda: c.operators.verify(name, password))
+    except Busy:
+        c.logins.release(name, address)  # not checked, so not held against the name
+        page, status = _page(next_page, 503, BUSY, name)
+        return Response(page, status, {"Retry-After": str(BUSY_RETRY_S)}, mimetype="text/html")
     if operator is None:
-        c.logins.failed(name)
         # the name only when it is an operator's: a password typed into the name field must not be kept
         c.audit.record(name if c.operators.get(name) else "?", "login_failed")
-        status = 429 if c.logins.locked(name) else 401
-        return render_template("login.html", next=next_page, error=LOCKED if status == 429 else FAILED,
-                               username=name), status
+        return _page(next_page, 429, LOCKED, name) if c.logins.locked(name) else _page(next_page, 401, FAILED, name)
     session.clear()
     session.permanent = True
-    session["login"] = c.logins.start(operator.name)
+    session["login"] = c.logins.start(operator.name, address)
     c.audit.record(operator.name, "login")
     return redirect(next_page)
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from bot.desk.desk import Sent
+from bot.desk.desk import MAX_MESSAGE, Sent
 from bot.desk.tickets import CLOSED, OUTCOMES, QUEUED, WITH_COUNSELOR, Ticket
 from bot.web.console.canned import CannedError
 from bot.web.console.display import OUTCOMES as OUTCOME_LABELS
@@ -22,6 +22,8 @@ SENT_MESSAGES = {
     Sent.CLOSED: ("error", "この相談は終了しています。送信していません。 / This ticket is closed: not sent."),
     Sent.EMPTY: ("error", "メッセージが空です。 / The message is empty."),
 }
+TOO_LONG = (f"メッセージは{MAX_MESSAGE}文字までです。短くするか分けて送ってください。送信していません。 / "
+            f"A message may have at most {MAX_MESSAGE} characters: shorten or split it. Not sent.")
 CLOSE_MESSAGES = {
     "done": ("ok", "終了しました。相談者はボットの案内に戻ります。 / Closed: the person is back with the bot."),
     "no_outcome": ("error", "結果を選んでください。 / Choose an outcome."),
@@ -81,7 +83,11 @@ def lines_part(ticket_id: str) -> str:
 @console.post("/t/<ticket_id>/reply")
 def reply(ticket_id: str) -> Response:
     before = _ticket(ticket_id)
-    result = ctx().desk.reply(ticket_id, me().name, request.form.get("text", ""))
+    text = request.form.get("text", "")
+    if len(text.strip()) > MAX_MESSAGE:  # the page's box stops at the limit; a longer one is never cut and "sent"
+        flash(TOO_LONG, "error")
+        return redirect(url_for("console.ticket", ticket_id=ticket_id))
+    result = ctx().desk.reply(ticket_id, me().name, text)
     if result is Sent.SENT:
         if before.status == QUEUED:  # SENT means it is ours now: this reply was the claim
             ctx().audit.record(me().name, "claimed", ticket_id)

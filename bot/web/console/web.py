@@ -18,6 +18,7 @@ from bot.web.console.canned import CannedReplies
 from bot.web.console.display import init_display
 from bot.web.console.logins import LIFETIME, Logins
 from bot.web.console.operators import Operator, Operators
+from bot.web.console.verifying import VerifyPool
 
 console = Blueprint("console", __name__, template_folder="templates", static_folder="static")
 PUBLIC = {"console.login", "console.static"}
@@ -30,6 +31,7 @@ HEADERS = {
     "Referrer-Policy": "same-origin",  # no ticket URL leaks out; same-origin, so CSRF's HTTPS referrer check works
     "Cache-Control": "no-store",  # what people told us must not linger in a shared computer's cache
 }
+HSTS = "max-age=31536000"  # a year; only sent when the cookies are Secure, i.e. the site is served over HTTPS
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Console:
     logins: Logins
     audit: Audit
     canned: CannedReplies
+    verifier: VerifyPool
 
 
 def init_console(app: Flask, settings: Settings, r: redis.Redis, keyring: Keyring, desk: Desk) -> None:
@@ -54,8 +57,15 @@ def init_console(app: Flask, settings: Settings, r: redis.Redis, keyring: Keyrin
     facts = shown_values(load_facts(settings.flows_dir / "facts.yaml"))
     app.extensions["kakehashi.console"] = Console(
         desk, Operators(r), Logins(r), Audit(r, desk.clock),
-        CannedReplies(r, settings.flows_dir / "canned.yaml", facts))
+        CannedReplies(r, settings.flows_dir / "canned.yaml", facts), VerifyPool())
     init_display(app, settings.zone)
+    if settings.console_secure_cookie:  # HTTPS in front: tell browsers never to come over plain HTTP
+        app.after_request(_strict_transport)
+
+
+def _strict_transport(response: Response) -> Response:
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
 
 
 def ctx() -> Console:

@@ -3,17 +3,28 @@
 Each browser is a person of its own (a random id in a cookie; "new user" draws another). Events go through
 `LocalChat` into the same stream, worker and engine as LINE's, and come back as the LINE messages the bot
 would send, so the page draws exactly what a phone would show.
+
+Beside LINE (`KAKEHASHI_SIMULATOR=1`) anyone who can reach it can talk to it, so it is bounded: a visitor id
+is minted and signed by the server (a made-up cookie is refused), each address gets a few new visitors an
+hour and a number of events a minute, and a visitor who has opened MAX_TICKETS counselor tickets is told to
+stop, so the counselors' queue cannot be flooded. Long polls hold a web thread each: only MAX_POLLERS per
+process may wait at once, the others are answered at once and told when to ask again, so the webhook always
+finds a free thread.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from typing import Any
+import threading
+from typing import Any, cast
 
 import redis
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, url_for
+from itsdangerous import BadSignature, Signer
 
 from bot.clock import Clock
+from bot.desk.tickets import CLOSED_AT, tickets_of_key
 from bot.line import richmenu
 from bot.local_chat import LocalChat
 from bot.store.keyring import Keyring
@@ -25,6 +36,13 @@ COOKIE = "kh_sim"
 KINDS = ("text", "postback", "sticker", "follow", "media", "location")
 MAX_TEXT = 5000
 MAX_WAIT_S = 10.0  # a long poll holds one web thread: keep it short
+MAX_POLLERS = 4  # long polls waiting at once per web process (gunicorn gives each 8 threads)
+RETRY_S = 1  # when no long poll is free, ask again after this long
+NEW_VISITORS_PER_HOUR = 30  # per client address
+EVENTS_PER_MINUTE = 120  # per client address: a person taps far less
+MAX_TICKETS = 3  # counselor tickets one visitor may open (while its tickets are kept)
+_pollers = threading.BoundedSemaphore(MAX_POLLERS)
+_COUNT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
 
 
 def init_simulator(app: Flask, r: redis.Redis, inbox: Inbox, keyring: Keyring, clock: Clock) -> None:
@@ -36,16 +54,58 @@ def _chat(person: str) -> LocalChat:
     return LocalChat(r, inbox, keyring, f"sim:{person}", clock)
 
 
+def _signer() -> Signer:
+    return Signer(current_app.secret_key or "", salt="kakehashi-simulator-visitor")
+
+
+def _cookie_person() -> str | None:
+    try:
+        person = _signer().unsign(request.cookies.get(COOKIE, "")).decode()
+    except BadSignature:
+        return None
+    return person if len(person) == 32 else None
+
+
 def _person() -> str:
-    person = request.cookies.get(COOKIE, "")
-    if not (len(person) == 32 and all(c in "0123456789abcdef" for c in person)):
+    person = _cookie_person()
+    if person is None:
         abort(400, "no simulator id: load /simulator/ first")
     return person
 
 
+def _within(what: str, limit: int, window: int) -> bool:
+    """Count one more `what` from this client address in a fixed window; False once past `limit`."""
+    r = current_app.extensions["kakehashi.simulator"][0]
+    address = hashlib.sha256((request.remote_addr or "?").encode()).hexdigest()[:32]
+    key = f"kh:{{simulator}}:{what}:{address}"
+    return int(r.eval(_COUNT, 1, key, window)) <= limit
+
+
+def _new_person() -> str | None:
+    return secrets.token_hex(16) if _within("visitors", NEW_VISITORS_PER_HOUR, 3600) else None
+
+
 def _with_cookie(response: Response, person: str) -> Response:
-    response.set_cookie(COOKIE, person, httponly=True, samesite="Strict", max_age=7 * 86400)
+    response.set_cookie(COOKIE, _signer().sign(person).decode(), httponly=True, samesite="Strict",
+                        max_age=7 * 86400, secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
     return response
+
+
+def _tickets_spent(user: str) -> bool:
+    """MAX_TICKETS opened and all of them over: this visitor is done asking (while one is open, it may
+    still talk, and cancel)."""
+    r = current_app.extensions["kakehashi.simulator"][0]
+    tickets = cast(set[str], r.smembers(tickets_of_key(user)))
+    if len(tickets) < MAX_TICKETS:
+        return False
+    pipe = r.pipeline(transaction=False)
+    for ticket in tickets:
+        pipe.zscore(CLOSED_AT, ticket)
+    return all(score is not None for score in pipe.execute())
+
+
+def _too_many(what: str) -> tuple[Response, int]:
+    return jsonify(error=f"too many {what} from this address: try again later"), 429
 
 
 @simulator.after_request
@@ -57,15 +117,19 @@ def protect(response: Response) -> Response:
 
 
 @simulator.get("/")
-def page() -> Response:
-    person = request.cookies.get(COOKIE) or secrets.token_hex(16)
+def page() -> Response | tuple[str, int]:
+    person = _cookie_person() or _new_person()
+    if person is None:
+        return "too many new simulator users from this address: try again in an hour\n", 429
     return _with_cookie(Response(render_template("simulator.html")), person)
 
 
 @simulator.post("/api/new")
-def new_person() -> Response:
+def new_person() -> Response | tuple[Response, int]:
     """A new user: a fresh id, so the bot greets them as if they had just added it as a friend."""
-    person = secrets.token_hex(16)
+    person = _new_person()
+    if person is None:
+        return _too_many("new users")
     _chat(person).send("follow")
     return _with_cookie(jsonify(ok=True), person)
 
@@ -80,7 +144,13 @@ def send() -> Response | tuple[Response, int]:
     params = event.get("params") or {}
     if not isinstance(params, dict) or not all(isinstance(v, str) for v in params.values()):
         return jsonify(error="params must map names to strings"), 400
-    _chat(_person()).send(event["type"], text, {str(k): v[:100] for k, v in params.items()})
+    chat = _chat(_person())
+    if _tickets_spent(chat.user):
+        return jsonify(error=f"this simulator user has asked for a counselor {MAX_TICKETS} times: "
+                             "start a new user to go on"), 429
+    if not _within("events", EVENTS_PER_MINUTE, 60):
+        return _too_many("events")
+    chat.send(event["type"], text, {str(k): v[:100] for k, v in params.items()})
     return jsonify(ok=True), 202
 
 
@@ -91,7 +161,15 @@ def messages() -> Response:
         wait = min(max(float(request.args.get("wait", "0")), 0.0), MAX_WAIT_S)
     except ValueError:
         wait = 0.0
-    entries = _chat(_person()).entries(wait)
+    chat = _chat(_person())
+    if wait and not _pollers.acquire(blocking=False):  # every long poll of this process is taken
+        entries = chat.entries(0)
+        return jsonify(entries=[{k: v for k, v in e.items() if k != "reply"} for e in entries], retry=RETRY_S)
+    try:
+        entries = chat.entries(wait)
+    finally:
+        if wait:
+            _pollers.release()
     return jsonify(entries=[{k: v for k, v in e.items() if k != "reply"} for e in entries])
 
 

@@ -129,10 +129,10 @@ async function poll() {
     try {
       const res = await fetch(`${api}messages?wait=8`, { cache: "no-store", signal: polling.signal });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const { entries } = await res.json();
+      const { entries, retry } = await res.json();
       if (asked === generation) entries.forEach(receive);
       if (pause) showStatus("");  // back after an outage
-      pause = 0;
+      pause = (retry ?? 0) * 1000;  // the server had no long poll free: ask again a moment later
     } catch (err) {
       if (err.name === "AbortError") continue;  // the person changed: ask again, now for the new one
       pause = Math.min(pause * 2 || 1000, 30000);
