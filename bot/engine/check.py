@@ -5,6 +5,7 @@ Run in CI and before a reviewer's change lands, so a broken flow is a message he
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,6 +43,13 @@ ENGINE_KEYS = (
                                 "erase_nothing_pending", "staying_safe", "quiet_on", "quiet_off")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
 )
+# How Japanese readers write numbers and dates (issue #16): never 2026-04-01, 2,000,000円 or ¥474,900 in a
+# Japanese text; a figure comes from a fact through {id|yen} or {id|date}, which the formatter writes as
+# 2026年4月1日, 200万円, 47万4,900円.
+ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+RAW_YEN = re.compile(r"(?<![\d,])(?:\d{2,3},\d{3}|\d{1,3}(?:,\d{3}){2,}|\d{5,})円|¥\s*\d")  # 10,000円 and up
+BARE_MONEY = re.compile(r"(?:¥\{[\w.]+\}|\{[\w.]+\}\s*円)")
+DATE_NAMES = re.compile(r"(?:last_day|_date|_since|\.since)$")
 MAX_LABEL, MAX_CHOICES, MAX_POSTBACK_BYTES = 20, 13, 300
 RESULT_BUTTONS = 5  # besides its options, a result offers up to 2 calls, "menu", "human" and "close"
 
@@ -157,6 +165,7 @@ def _text_problems(texts: Texts, key: str, facts: Mapping[str, Fact], settable: 
         if not texts.has(lang, key):
             problems.append(f"{where}: text {key!r} missing in {lang}.yaml")
             continue
+        problems += [f"{where}: {lang}:{key} {p}" for p in style_problems(texts.raw(lang, key), lang, facts)]
         for name in texts.placeholders(lang, key):
             if not _fact_for(name, facts) and name.split(".")[0] not in settable:
                 problems.append(f"{where}: {lang}:{key} uses {{{name}}}, which is neither a fact nor an answer")
@@ -181,3 +190,26 @@ def _has_path(value: Any, rest: list[str]) -> bool:
             return False
         value = value[part]
     return True
+
+
+def style_problems(raw: str, lang: str, facts: Mapping[str, Fact]) -> list[str]:
+    """Numbers and dates a reader of `lang` would not write, and placeholders that skip the formatter."""
+    problems = []
+    if lang == "ja":
+        problems += [f"writes the date {m!r} the ISO way: use {{id|date}} (2026年4月1日)"
+                     for m in ISO_DATE.findall(raw)]
+        problems += [f"writes the amount {m!r} unformatted: use {{id|yen}} (200万円)" for m in RAW_YEN.findall(raw)]
+    problems += [f"shows money {m!r} without the formatter: write {{id|yen}}" for m in BARE_MONEY.findall(raw)]
+    for m in re.finditer(r"\{([A-Za-z_][\w.]*)(?:\|(\w+))?\}", raw):
+        name, fmt = m.group(1), m.group(2) or ""
+        fact = _fact_for(name, facts)
+        value = fact.value if fact is not None else None
+        for part in name.split(".")[len(fact.id.split(".")):] if fact is not None else ():
+            value = value[part] if isinstance(value, Mapping) else None
+        looks_date = (isinstance(value, str) and ISO_DATE.fullmatch(value) is not None) or (
+            fact is None and DATE_NAMES.search(name) is not None)
+        if looks_date and fmt != "date":
+            problems.append(f"shows the date {{{name}}} without the formatter: write {{{name}|date}}")
+        if fmt == "yen" and fact is not None and not isinstance(value, int):
+            problems.append(f"formats {{{name}}} as money, but its value is not a whole number of yen")
+    return problems
