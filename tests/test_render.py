@@ -48,6 +48,31 @@ def test_a_long_card_goes_on_in_more_bubbles_and_loses_no_word() -> None:
     assert all(flex_texts(m["contents"])[0] == "長い結果" for m in messages)
 
 
+def test_a_card_with_a_lead_is_a_carousel_whose_first_bubble_says_what_matters() -> None:
+    lead = (("金額の目安", "おおむね50万円〜300万円が目安です。"), ("請求の期限", "2028年3月1日まで"))
+    rest = tuple((f"詳しく{i}", "\n".join(f"{i}-{n} " + "い" * 40 for n in range(6))) for i in range(3))
+    call = Choice("DV相談＋に電話", "", uri="tel:0120279889")
+    card = Card("慰謝料の目安", lead + rest, "一般的な情報です。", (call,) * 3, "ご案内", lead=2,
+                more="続きは横にスワイプ →（詳しく0など）")
+    [message] = as_json(Reply((card,)))
+    carousel = message["contents"]
+    assert carousel["type"] == "carousel" and message_errors([message]) == []
+    first, *others = carousel["contents"]
+    assert flex_texts(first) == ["慰謝料の目安", "金額の目安", "おおむね50万円〜300万円が目安です。", "請求の期限",
+                                 "2028年3月1日まで", "続きは横にスワイプ →（詳しく0など）", "DV相談＋に電話",
+                                 "DV相談＋に電話", "一般的な情報です。"]  # at most 2 calls: one screen
+    words = "\n".join(t for b in others for t in flex_texts(b))
+    assert all(line in words for _, body in rest for line in body.split("\n"))  # one swipe away, never lost
+    assert all(len("".join(flex_texts(b)[1:])) <= 300 for b in others)  # each a screen at most
+    assert "一般的な情報です。" not in words and "DV相談＋に電話" not in words
+
+
+def test_a_phone_number_is_never_broken_across_lines() -> None:
+    [message] = as_json(Reply((Card("t", (("", "DV相談＋ 0120-279-889（24時間）、#8008、2026年4月1日"),)),)))
+    text = message["contents"]["body"]["contents"][0]["contents"][0]["text"]
+    assert "0120\u2060-\u2060279\u2060-\u2060889" in text and "#8008" in text
+
+
 def test_long_text_is_split_not_truncated() -> None:
     text = "\n".join("い" * 99 for _ in range(120))  # 11,999 characters
     messages = as_json(Reply((Text(text),)))
