@@ -203,3 +203,33 @@ def walk(start: str, *said: str, answers: dict | None = None, when: str = "2026-
     card = reply.messages[-1]
     assert isinstance(card, Card), reply
     return card
+
+
+# ── never the whole card again (item 15) ──────────────────────────────────────
+RESULT = ["法テラス", "配偶者はいない", "1", "それ以外・わからない", "182000", "0", "0", "いいえ"]
+
+
+@pytest.mark.parametrize("then", ["ヘルプ", "キャンセル", "English", "なんだろう"])
+def test_at_a_result_the_card_is_not_sent_again(then: str) -> None:
+    s = Session(fresh=False)
+    for text in RESULT:
+        ENGINE.step(s, Incoming("text", text))
+    reply = ENGINE.step(s, Incoming("text", then))
+    assert not any(isinstance(m, Card) for m in reply.messages)
+    last = reply.messages[-1].text
+    assert "「法テラス無料相談の目安」の結果" in last or 'result "Houterasu' in last, last
+    again = next(c for c in reply.choices if c.data == "cmd:again")
+    card = ENGINE.step(s, Incoming("postback", again.data)).messages[-1]
+    assert isinstance(card, Card) and card.sections and card.lead  # the whole card, on request
+
+
+def test_after_a_counselor_closes_the_ticket_one_line_not_the_card() -> None:
+    s = Session(fresh=False)
+    for text in RESULT:
+        ENGINE.step(s, Incoming("text", text))
+    ENGINE.step(s, Incoming("text", "人と話したい"))
+    reply = ENGINE.step(s, Incoming("handoff_end", "", params={"ticket": s.ticket}))
+    texts = [m.text for m in reply.messages if not isinstance(m, Card)]
+    assert texts[-1].startswith("いまは「法テラス無料相談の目安」")
+    assert not any(isinstance(m, Card) for m in reply.messages)
+    assert "結果をもう一度見る" in [c.label for c in reply.choices]

@@ -27,6 +27,7 @@ ENGINE_KEYS = (
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
     "common.button.menu", "common.button.back", "common.button.continue", "common.button.human",
     "common.button.pick_date", "common.button.cancel", "common.button.windows", "common.button.emergency",
+    "common.button.again", "common.again", "common.card_more", "common.card_more_etc",
     "windows.where_to_ask",
     *(f"handoff.{k}" for k in ("queued_open", "queued_later", "already", "cancelled", "nothing_to_cancel",
                                "danger_noted", "counselor_joined", "counselor_says", "timeout", "ended")),
@@ -103,7 +104,7 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     problems: list[str] = []
     # open.<window> is a window's hours, live; the other names are filled into the window texts themselves
     settable = {*answer_names, "session_days", "open", "until", "when", "name", "phone", "hours", "status", "note",
-                "days", "start", "end", "time", "channels"}
+                "days", "start", "end", "time", "channels", "title", "topics"}
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()

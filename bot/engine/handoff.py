@@ -58,7 +58,7 @@ def during(engine: Engine, s: Session, inc: Incoming, turn: Turn, danger: tuple[
     if command == "cancel":
         tid, s.handoff, s.ticket = s.ticket, "", ""
         turn.say("handoff.cancelled")
-        reply = turn.prompt(engine.node_of(s))
+        reply = turn.where(engine.node_of(s))
         note = TicketNote(tid, "cancel", said + (("bot", _staff(engine, "cancelled")),), at=turn.at.timestamp())
         return replace(reply, ticket=note)
     if danger:
@@ -99,7 +99,7 @@ def from_desk(engine: Engine, s: Session, inc: Incoming, turn: Turn) -> Reply:
         return turn.reply()
     s.handoff, s.ticket = "", ""
     turn.say("handoff.timeout" if inc.params.get("why") == "timeout" else "handoff.ended")
-    return turn.prompt(engine.node_of(s))
+    return turn.where(engine.node_of(s))
 
 
 def summarize(engine: Engine, s: Session) -> dict[str, Any]:

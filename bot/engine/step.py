@@ -31,7 +31,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 Calculator = Callable[[Mapping[str, Any], Mapping[str, Any], date], dict[str, Any]]
 MAX_MISSES = 2
 COMMANDS = ("menu", "back", "help", "lang_en", "lang_ja", "continue", "close", "erase", "erase_yes", "staying_safe",
-            "quiet_on", "quiet_off", "human", "cancel", "windows", "emergency")
+            "quiet_on", "quiet_off", "human", "cancel", "windows", "emergency", "again")
 HANDOFF_TIMEOUT_S = 30 * 60
 YES = ("はい", "削除する", "消す", "yes", "delete")
 
@@ -97,7 +97,7 @@ class Engine:
             return turn.prompt(self.node_of(s))
         if inc.kind not in ("text", "postback"):
             turn.say(f"common.received.{inc.kind}")
-            return turn.prompt(self.node_of(s))
+            return turn.where(self.node_of(s))
         first = s.fresh
         if inc.kind == "text" and first:
             s.lang = "en" if _looks_english(inc.text) else s.lang
@@ -145,6 +145,8 @@ class Engine:
             return shortcuts.windows(turn)
         if command == "emergency":
             return shortcuts.emergency(turn, self.flows[MENU_FLOW].nodes[shortcuts.EMERGENCY_NODE])
+        if command == "again":  # 「結果をもう一度見る」: the whole card, on request
+            return turn.reply() if s.handoff else turn.prompt(self.node_of(s))
         if command == "menu":
             s.restart()
         elif command == "back":
@@ -179,7 +181,7 @@ class Engine:
 
     def _where(self, s: Session, turn: Turn) -> Reply:
         """Show where the person is, unless a counselor has the chat (then the bot adds nothing more)."""
-        return turn.reply() if s.handoff else turn.prompt(self.node_of(s))
+        return turn.reply() if s.handoff else turn.where(self.node_of(s))
 
     def _tap(self, s: Session, node: Node, inc: Incoming, turn: Turn) -> Reply:
         """A tapped button: `opt:<flow>.<node>.<option>`, or a date picked for `date:<flow>.<node>`.
@@ -189,7 +191,7 @@ class Engine:
         kind, flow_id, node_name, option = parse_tap(inc.text)
         if kind not in ("opt", "date") or (flow_id, node_name) != (s.flow, s.state):
             turn.say("common.stale_button")
-            return turn.prompt(self.node_of(s))
+            return turn.where(self.node_of(s))
         if kind == "date":
             return self._answer(s, node, inc.params.get("date", ""), turn)
         if option not in {o.id for o in node.options}:
@@ -225,8 +227,8 @@ class Engine:
         if s.misses >= MAX_MISSES:
             s.misses = 0
             turn.say("common.offer_menu")
-            return turn.prompt(self.node_of(s), extra=(turn.command("menu"), turn.command("human")))
-        return turn.prompt(self.node_of(s))
+            return turn.where(self.node_of(s), extra=(turn.command("menu"), turn.command("human")))
+        return turn.where(self.node_of(s))
 
     # ── moving through the flow ────────────────────────────────────────────────
     def _advance(self, s: Session, node: Node, trigger: str, turn: Turn) -> None:

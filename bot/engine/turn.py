@@ -65,6 +65,15 @@ class Turn:
         choices = self.choices(node)
         return self.reply(choices + tuple(c for c in extra if c not in choices))
 
+    def where(self, node: Node, extra: tuple[Choice, ...] = ()) -> Reply:
+        """Remind the person where they are without sending a result card again (about 60 lines): one line
+        and 「結果をもう一度見る」. A question is simply asked again."""
+        if node.kind != "result":
+            return self.prompt(node, extra)
+        self.messages.append(Text(self.fill("common.again", {"title": self.text(node.title or "")})))
+        choices = (self.command("again"), *self.choices(node))
+        return self.reply(choices + tuple(c for c in extra if c not in choices))
+
     def card(self, node: Node, refer: bool = True) -> Card:
         """The node's sections, then (when `refer`) where to ask: the windows that fit, open now or when next.
 
