@@ -233,3 +233,32 @@ def test_after_a_counselor_closes_the_ticket_one_line_not_the_card() -> None:
     assert texts[-1].startswith("いまは「法テラス無料相談の目安」")
     assert not any(isinstance(m, Card) for m in reply.messages)
     assert "結果をもう一度見る" in [c.label for c in reply.choices]
+
+
+# ── misleading items: 7, 8, 10, 13 ───────────────────────────────────────────
+@pytest.mark.parametrize("said", ["外に出さないと言われた", "画像をばらまくと言われた", "物を壊すと言われた"])
+def test_threats_to_freedom_honour_property_map_to_their_option(said: str) -> None:
+    s = Session(fresh=False, flow="protection_order", state="harm")
+    ENGINE.step(s, Incoming("text", said))
+    assert s.answers.get("harm") == "threat_freedom"
+
+
+def test_the_affair_partner_reads_the_exception_and_english_keeps_the_hedge() -> None:
+    card = walk("浮気", "不倫相手として請求された", "別居する前から", "離婚はしない", "わからない")
+    assert "知らず、知らなかったことに落ち度もない" in "\n".join(b for _, b in card.sections[: card.lead or None])
+    assert "it is held that there is no liability" in ENGINE.texts.raw("en", "consolation.result.affair_partner")
+
+
+def test_the_protection_order_card_keeps_a_new_address_out_of_the_application() -> None:
+    card = walk("DV", "いまは大丈夫", "夫・妻", "いいえ、別に住んでいる", "身体への暴力", "いない", "まだしていない")
+    text = "\n".join(b for _, b in card.sections)
+    assert "申立書の写しは相手にも送られます" in text and "新しい住所を申立書に書かないで" in text
+
+
+def test_lifeline_facts_say_they_are_likely_and_what_was_checked() -> None:
+    from bot.engine.facts import load_facts
+
+    facts = load_facts(Path("flows/facts.yaml"))
+    for fid in ("window.inochi.phone", "window.inochi.hours", "window.inochi.navi_phone", "window.inochi.navi_hours",
+                "window.yorisoi.phone", "window.dv_plus.chat_hours"):
+        assert facts[fid].confidence == "likely" and "checked on" in facts[fid].source, fid
