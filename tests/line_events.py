@@ -19,6 +19,11 @@ def user_id(n: int | str) -> str:
     return "U" + hashlib.md5(f"user-{n}".encode()).hexdigest()
 
 
+# Tuesday 24 November 2026, 10:00 in Tokyo: counselors on duty. A message sent while a ticket waits outside
+# their hours gets one acknowledgement; tests that expect silence send theirs at this hour.
+ON_DUTY = {"timestamp": 1795482000_000}
+
+
 def _base(kind: str, user: str, reply: bool = True, **over: Any) -> dict[str, Any]:
     event: dict[str, Any] = {
         "type": kind,

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.engine.step import Engine
 
 QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
+ACKNOWLEDGED = "handoff_acknowledged"  # in answers: the ticket whose waiting period was acknowledged
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
 SHOWN = ("windows", "emergency")  # what the bot shows mid-handoff that a counselor should know of
 PASS_THROUGH = ("close", "erase", "erase_yes", "quiet_on", "quiet_off", "staying_safe", "windows",
@@ -69,7 +70,20 @@ def during(engine: Engine, s: Session, inc: Incoming, turn: Turn, danger: tuple[
                           at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
         return replace(reply, ticket=note)
     note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
+    if _acknowledge(engine, s, turn):
+        return replace(turn.reply((turn.command("cancel"),)), ticket=note)
     return Reply(silent=True, ticket=note)
+
+
+def _acknowledge(engine: Engine, s: Session, turn: Turn) -> bool:
+    """Outside the counselors' hours, the first message of a waiting period gets one line, so the person
+    knows it arrived and when it will be read; the rest, as ever, go quietly to the transcript."""
+    hours = engine.counselors
+    if s.handoff != QUEUED or hours is None or is_open(hours, turn.at) or s.answers.get(ACKNOWLEDGED) == s.ticket:
+        return False
+    s.answers[ACKNOWLEDGED] = s.ticket
+    turn.say("handoff.received_later")
+    return True
 
 
 def noted(engine: Engine, s: Session, command: str, reply: Reply, turn: Turn) -> Reply:
