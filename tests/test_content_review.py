@@ -262,3 +262,53 @@ def test_lifeline_facts_say_they_are_likely_and_what_was_checked() -> None:
     for fid in ("window.inochi.phone", "window.inochi.hours", "window.inochi.navi_phone", "window.inochi.navi_hours",
                 "window.yorisoi.phone", "window.dv_plus.chat_hours"):
         assert facts[fid].confidence == "likely" and "checked on" in facts[fid].source, fid
+
+
+# ── the console (item 20) ─────────────────────────────────────────────────────
+def test_an_english_custody_ticket_keeps_its_first_answer() -> None:
+    s = Session(fresh=False, lang="en")
+    for said in ("custody", "Divorced", "2026/5/1"):
+        ENGINE.step(s, Incoming("text", said, at=at("2026-11-24 10:00")))
+    note = ENGINE.step(s, Incoming("text", "talk to a person", at=at("2026-11-24 10:00"))).ticket
+    assert note is not None and note.summary is not None
+    assert note.summary["answers"][0] == ("離婚はもう成立していますか？", "離婚した")
+
+
+def test_earlier_topics_are_set_apart_from_the_current_one() -> None:
+    s = Session(fresh=False)
+    for said in ("法テラス", "配偶者はいない", "1", "それ以外・わからない", "182000", "0", "0", "いいえ",
+                 "共同親権", "まだ・これから"):
+        ENGINE.step(s, Incoming("text", said, at=at("2026-11-24 10:00")))
+    note = ENGINE.step(s, Incoming("text", "人と話したい", at=at("2026-11-24 10:00"))).ticket
+    assert note is not None and note.summary is not None
+    answers = note.summary["answers"]
+    headings = [q for q, a in answers if a == ""]
+    assert headings == ["【前の話題（終了）】弁護士費用の心配（法テラス）",
+                        "【いまの話題】共同親権・養育費（2026年4月からの制度）"]
+    assert answers.index((headings[1], "")) == len(answers) - 2  # the current topic's one answer follows it
+
+
+def test_danger_kinds_accumulate_on_the_ticket(chat, desk) -> None:  # noqa: ANN001
+    from tests import line_events as ev
+    from tests.harness import until
+
+    chat.say("夫に殴られた")
+    chat.say("人と話したい")
+    ticket = until(lambda: (desk.tickets.waiting() or [None])[0])
+    assert ticket.summary.danger == ("violence",)
+    chat.send(ev.text(chat.user, "もう死にたい", **ev.ON_DUTY))
+    until(lambda: desk.tickets.get(ticket.id).summary.danger == ("suicide", "violence"))
+
+
+def test_the_console_shows_each_kind_and_the_topics(counselor, chat, desk) -> None:  # noqa: ANN001
+    from tests import line_events as ev
+    from tests.harness import until
+
+    chat.say("夫に殴られた")
+    chat.say("人と話したい")
+    ticket = until(lambda: (desk.tickets.waiting() or [None])[0])
+    chat.send(ev.text(chat.user, "死にたい", **ev.ON_DUTY))
+    until(lambda: len(desk.tickets.get(ticket.id).summary.danger) == 2)
+    page = counselor.get(f"/console/t/{ticket.id}").get_data(as_text=True)
+    assert "自殺の危険" in page and "暴力" in page
+

@@ -20,6 +20,7 @@ from bot.engine.turn import Turn
 from bot.handoff.windows import is_open, next_opening
 
 if TYPE_CHECKING:
+    from bot.engine.flows import Node
     from bot.engine.session import Session
     from bot.engine.step import Engine
 
@@ -67,6 +68,7 @@ def during(engine: Engine, s: Session, inc: Incoming, turn: Turn, danger: tuple[
         turn.say("handoff.danger_noted")
         reply = replace(reply, messages=tuple(turn.messages))
         note = TicketNote(s.ticket, "relay", said + (("bot", _staff(engine, "danger_shown")),), danger=True,
+                          summary=summarize(engine, s),  # with every kind of danger seen so far
                           at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
         return replace(reply, ticket=note)
     note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
@@ -117,21 +119,40 @@ def from_desk(engine: Engine, s: Session, inc: Incoming, turn: Turn) -> Reply:
 
 
 def summarize(engine: Engine, s: Session) -> dict[str, Any]:
-    """The triage so far as a counselor reads it: topic, question → answer, danger seen, language."""
-    answers: list[tuple[str, str]] = []
+    """The triage so far as a counselor reads it: topic, question → answer, danger seen, language.
+
+    When the person went through more than one topic, each topic's answers come under a heading line (an
+    answer of ""), earlier finished topics first, marked apart from the current one."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
     for flow_id, node_name in [*s.history, [s.flow, s.state]]:
-        node = engine.flows[flow_id].nodes.get(node_name)
-        if node is None or node.kind not in ("ask", "input") or not node.text:
-            continue
-        if node.kind == "ask":
-            chosen = next((o for o in node.options
-                           if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
-            if chosen:
-                answers.append((_staff_text(engine, node.text, s), _staff_text(engine, chosen.label, s)))
-        elif (node.key or node.name) in s.answers:
-            answers.append((_staff_text(engine, node.text, s), show(s.answers[node.key or node.name])))
+        if not groups or groups[-1][0] != flow_id:
+            groups.append((flow_id, []))
+        pair = _answered(engine, s, engine.flows[flow_id].nodes.get(node_name))
+        if pair is not None and pair not in groups[-1][1]:
+            groups[-1][1].append(pair)
+    groups = [g for g in groups if g[1]]
+    answers: list[tuple[str, str]] = []
+    for i, (flow_id, pairs) in enumerate(groups):
+        if len(groups) > 1:
+            now = i == len(groups) - 1 and flow_id == s.flow
+            title = _staff_text(engine, engine.flows[flow_id].title, s)
+            answers.append((_staff(engine, "topic_now" if now else "topic_before") + title, ""))
+        answers += pairs
     topic = _staff_text(engine, engine.flows[s.flow].title, s)
     return {"topic": topic, "answers": answers, "danger": list(s.answers.get("danger", [])), "lang": s.lang}
+
+
+def _answered(engine: Engine, s: Session, node: Node | None) -> tuple[str, str] | None:
+    """(question, answer) for a question the person answered, in the counselors' language."""
+    if node is None or node.kind not in ("ask", "input") or not node.text:
+        return None
+    if node.kind == "ask":
+        chosen = next((o for o in node.options
+                       if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
+        return (_staff_text(engine, node.text, s), _staff_text(engine, chosen.label, s)) if chosen else None
+    if (node.key or node.name) in s.answers:
+        return _staff_text(engine, node.text, s), show(s.answers[node.key or node.name])
+    return None
 
 
 def _describe(engine: Engine, s: Session, inc: Incoming) -> str:
