@@ -170,6 +170,7 @@ def render(reply: Reply) -> list[Message]:
     messages: list[Message] = []
     for message in reply.messages:
         if isinstance(message, Text):
+            # not in text messages: LINE turns a number there into a tap-to-call link, which joiners could break
             messages += [{"type": "text", "text": t} for t in split_text(message.text)]
         else:
             messages += [{"type": "flex", "altText": _alt(message), "contents": contents}
