@@ -68,9 +68,10 @@ def test_a_card_with_a_lead_is_a_carousel_whose_first_bubble_says_what_matters()
 
 
 def test_a_phone_number_is_never_broken_across_lines() -> None:
-    [message] = as_json(Reply((Card("t", (("", "DV相談＋ 0120-279-889（24時間）、#8008、2026年4月1日"),)),)))
+    [message] = as_json(Reply((Card("t", (("", "DV相談＋ 0120-279-889、法テラス 0570-078374、#8008、9:00-17:00"),)),)))
     text = message["contents"]["body"]["contents"][0]["contents"][0]["text"]
-    assert "0120\u2060-\u2060279\u2060-\u2060889" in text and "#8008" in text
+    assert "0120\u2060-\u2060279\u2060-\u2060889" in text and "0570\u2060-\u2060078374" in text
+    assert "#8008" in text and "9:00-17:00" in text
 
 
 def test_long_text_is_split_not_truncated() -> None:

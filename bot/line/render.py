@@ -29,7 +29,7 @@ MAX_SECTION_TEXT = 2000  # a longer section body goes on in the next part of the
 MAX_CARD_LINKS = 2  # on the first bubble: the lines open now; the quick replies offer them too
 MAX_CAROUSEL = 12  # bubbles in one carousel (LINE's limit)
 PAGE_TEXT = 250  # full-width characters in one swiped-to bubble: well within a screen on a 390 px phone
-PHONE = re.compile(r"(?<![\d-])(?:#\d{3,4}|0\d{1,4}-\d{1,4}-\d{3,4})(?![\d-])")
+PHONE = re.compile(r"(?<![\d:-])0\d{1,4}-\d{2,6}(?:-\d{3,4})?(?![\d:-])")  # 0120-279-889, 0570-078374
 WORD_JOINER = "\u2060"  # no line break here: a phone number is read and dialled as one piece
 GREY, INK, ACCENT = "#888888", "#333333", "#06C755"
 
