@@ -104,10 +104,15 @@ def test_a_date_is_picked_in_the_consolation_flow(page, live_app, worker) -> Non
     picker.fill(learned.isoformat())
     page.click("#sim-date-ok")
     assert not picker.is_visible()
+    bot_said(page, "離婚が成立した日")  # divorced: the divorce's own 3 years need its date too
+    tap(page, "日付を選ぶ")
+    picker.fill(learned.isoformat())
+    page.click("#sim-date-ok")
     page.wait_for_selector(".flex-bubble >> text=請求の期限")
-    deadline = learned.replace(year=learned.year + 3).isoformat()
-    assert f"{deadline}まで" in page.locator(".flex-bubble").last.inner_text()  # the picked date reached the engine
-    assert page.locator(f".note >> text=Picked: {learned.isoformat()}").count() == 1
+    deadline = learned.replace(year=learned.year + 3)
+    first = page.locator(".flex-bubble").filter(has_text="請求の期限").first.inner_text()
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日まで" in first  # the picked date reached the engine
+    assert page.locator(f".note >> text=Picked: {learned.isoformat()}").count() == 2
     # the path from the top of the chat, then the card
     page.eval_on_selector(".bubble.me >> text=慰謝料", "b => b.scrollIntoView({block: 'start'})")
     screenshot(page, "simulator-consolation-card")
