@@ -82,6 +82,15 @@ def test_flows_check_fails_on_an_iso_date_or_raw_amount_in_japanese(capsys, tmp_
     assert "'2,000,000円' unformatted" in out and "'2024-04-01' the ISO way" in out
 
 
+def test_flows_check_refuses_a_call_button_label_line_would_refuse(capsys, tmp_path) -> None:  # noqa: ANN001
+    flows, locales = copy_content(tmp_path)
+    ja = (locales / "ja.yaml").read_text()
+    too_long = "    dv_plus: DV相談＋（プラス）の24時間無料電話窓口に電話\n"
+    (locales / "ja.yaml").write_text(ja.replace("    dv_plus: DV相談＋に電話\n", too_long))
+    code, out = run_check(capsys, flows, locales)
+    assert code == 1 and "call button 'windows.call_name.dv_plus' is over 20 characters" in out
+
+
 def test_no_card_shows_an_iso_date_or_a_raw_amount() -> None:
     card = walk("共同親権", "離婚した", "2026/3/31", "話し合い（協議離婚）", "取り決めがある", "ある")
     text = "\n".join(b for _, b in card.sections)

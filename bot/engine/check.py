@@ -142,6 +142,10 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
         problems += window_problems(windows, flows, texts, facts)
         for key in note_keys(windows, texts):
             problems += _text_problems(texts, key, facts, settable, "windows")
+    for lang in LANGUAGES:  # call buttons name their service; LINE refuses a label over 20 characters
+        for key, label in texts.by_lang[lang].items():
+            if key.startswith("windows.call_name.") and len(label) > MAX_LABEL:
+                problems.append(f"locales: {lang} call button {key!r} is over {MAX_LABEL} characters")
     ja, en = set(texts.by_lang["ja"]), set(texts.by_lang["en"])
     problems += [f"locales: {k!r} is in ja.yaml but not en.yaml" for k in sorted(ja - en)]
     problems += [f"locales: {k!r} is in en.yaml but not ja.yaml" for k in sorted(en - ja)]
