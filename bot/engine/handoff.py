@@ -151,7 +151,8 @@ def _answered(engine: Engine, s: Session, node: Node | None) -> tuple[str, str] 
                        if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
         return (_staff_text(engine, node.text, s), _staff_text(engine, chosen.label, s)) if chosen else None
     if (node.key or node.name) in s.answers:
-        return _staff_text(engine, node.text, s), show(s.answers[node.key or node.name])
+        fmt = {"yen": "yen", "date": "date"}.get(node.format or "", "")  # 25万円, 2026年5月1日: as the bot writes
+        return _staff_text(engine, node.text, s), show(s.answers[node.key or node.name], fmt, STAFF_LANG)
     return None
 
 
