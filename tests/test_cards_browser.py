@@ -55,6 +55,15 @@ CARDS = {  # name → (language, what the person says or taps, in order)
     "affair_separation-partner-en": ("en", ["affair", "I am the partner", "Before separating", "Not divorcing",
                                             "Don't know"]),
     "emergency": ("ja", ["緊急"]),
+    "emergency-en": ("en", ["emergency"]),
+    "protection_order-not-covered": ("ja", ["DV", "いまは大丈夫", "同居している交際相手", "はい、同居している",
+                                            "それ以外（暴言など）", "いない", "電話だけ"]),
+    "protection_order-former": ("ja", ["DV", "いまは大丈夫", "元の配偶者・元の同居相手", "別れた後に始まった",
+                                       "命や体への脅し", "いない", "まだしていない"]),
+    "consolation-incompat": ("ja", ["慰謝料", "性格の不一致だけ"]),
+    "consolation-affair-en": ("en", ["consolation money", "Affair", "Going to divorce", "2025/3/1"]),
+    "legal_aid-over-income": ("ja", ["法テラス", "配偶者はいない", "4", "東京23区", "45万", "9万", "100万", "いいえ"]),
+    "custody-old": ("ja", ["共同親権", "離婚した", "2020/1/1", "調停・審判・裁判", "取り決めていない", "ない"]),
 }
 
 
