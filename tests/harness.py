@@ -93,7 +93,7 @@ def flex_texts(node: Any) -> list[str]:
     """The texts of a flex bubble in reading order (header, body, footer), as a person reads the card."""
     if isinstance(node, dict):
         if node.get("type") == "text":
-            return [node["text"]]
+            return [node["text"].replace("\u2060", "")]  # the word joiners that keep a phone number whole
         if node.get("type") == "button":
             return [node["action"].get("label", "")]
         parts = [node.get(k) for k in ("header", "hero", "body", "footer")] if node.get("type") == "bubble" \

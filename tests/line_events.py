@@ -23,6 +23,8 @@ def user_id(n: int | str) -> str:
     return "U" + hashlib.md5(f"user-{n}".encode()).hexdigest()
 
 
+
+
 def _base(kind: str, user: str, reply: bool = True, **over: Any) -> dict[str, Any]:
     event: dict[str, Any] = {
         "type": kind,

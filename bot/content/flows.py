@@ -44,6 +44,7 @@ class Section:
     text: str  # text key
     heading: str | None = None  # text key
     when: Mapping[str, Any] | list[Mapping[str, Any]] | None = None
+    lead: bool = False  # in the card's first bubble (what matters most); the rest is one swipe away
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def _node(name: str, raw: Mapping[str, Any]) -> Node:
         for o in raw.get("options", ())
     )
     sections = tuple(
-        Section(text=s["text"], heading=s.get("heading"), when=s.get("when")) for s in raw.get("sections", ())
+        Section(text=s["text"], heading=s.get("heading"), when=s.get("when"),
+                lead=bool(s.get("lead"))) for s in raw.get("sections", ())
     )
     return Node(
         name=name,

@@ -137,6 +137,9 @@ class TicketStore:
                             note.at, note.expires)
         elif note.danger:
             self.write_priority(pipe, user, note.ticket, DANGER)
+            if note.summary is not None:  # danger kinds accumulate: 死にたい after 殴られた shows both
+                pipe.hset(record_key(user, note.ticket), "summary",
+                          self.keyring.seal(Summary.from_dict(note.summary).to_json()))
         self.write_lines(pipe, user, note.ticket, (Line(who, text, note.at or self.clock(),
                                                         mid=note.message_id if who == "user" else "")
                                                    for who, text in note.lines))

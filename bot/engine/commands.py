@@ -91,6 +91,11 @@ def _erase(engine: Engine, s: Session, turn: Turn) -> Reply:
     return turn.reply((turn.command("erase_yes"), turn.command("continue")))
 
 
+def _again(engine: Engine, s: Session, turn: Turn) -> Reply:
+    """「結果をもう一度見る」: the whole card, on request (elsewhere the bot says where the person is in a line)."""
+    return turn.reply() if s.handoff else turn.prompt(engine.node_of(s))
+
+
 COMMANDS: dict[str, Command] = {
     "menu": Command(_menu),
     "back": Command(_back),
@@ -109,4 +114,5 @@ COMMANDS: dict[str, Command] = {
     "windows": Command(lambda engine, s, turn: shortcuts.windows(turn), Midway.BOT_NOTED),
     "emergency": Command(lambda engine, s, turn: shortcuts.emergency(turn, engine.menu_node(shortcuts.EMERGENCY_NODE)),
                          Midway.BOT_NOTED),
+    "again": Command(_again),
 }

@@ -105,7 +105,7 @@ class Engine:
             return turn.prompt(self.node_of(s))
         if inc.kind not in ("text", "postback"):
             turn.say(f"common.received.{inc.kind}")
-            return turn.prompt(self.node_of(s))
+            return turn.where(self.node_of(s))
         first = s.fresh
         if inc.kind == "text" and first:
             s.lang = "en" if _looks_english(inc.text) else s.lang
@@ -159,7 +159,7 @@ class Engine:
 
     def _where(self, s: Session, turn: Turn) -> Reply:
         """Show where the person is, unless a counselor has the chat (then the bot adds nothing more)."""
-        return turn.reply() if s.handoff else turn.prompt(self.node_of(s))
+        return turn.reply() if s.handoff else turn.where(self.node_of(s))
 
     def _tap(self, s: Session, node: Node, inc: Incoming, turn: Turn) -> Reply:
         """A tapped button: `opt:<flow>.<node>.<option>`, or a date picked for `date:<flow>.<node>`.
@@ -169,7 +169,7 @@ class Engine:
         kind, flow_id, node_name, option = parse_tap(inc.text)
         if kind not in ("opt", "date") or (flow_id, node_name) != (s.flow, s.state):
             turn.say("common.stale_button")
-            return turn.prompt(self.node_of(s))
+            return turn.where(self.node_of(s))
         if kind == "date":
             return self._answer(s, node, inc.params.get("date", ""), turn)
         if option not in {o.id for o in node.options}:
@@ -205,8 +205,8 @@ class Engine:
         if s.misses >= MAX_MISSES:
             s.misses = 0
             turn.say("common.offer_menu")
-            return turn.prompt(self.node_of(s), extra=(turn.command("menu"), turn.command("human")))
-        return turn.prompt(self.node_of(s))
+            return turn.where(self.node_of(s), extra=(turn.command("menu"), turn.command("human")))
+        return turn.where(self.node_of(s))
 
     # ── moving through the flow ────────────────────────────────────────────────
     def _advance(self, s: Session, node: Node, trigger: str, turn: Turn) -> None:

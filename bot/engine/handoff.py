@@ -23,6 +23,7 @@ from bot.engine.session import Session
 from bot.engine.turn import Turn
 
 QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
+ACKNOWLEDGED = "handoff_acknowledged"  # in answers: the ticket whose waiting period was acknowledged
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
 
 
@@ -67,7 +68,7 @@ class Handoff:
         if command == "cancel":
             tid, s.handoff, s.ticket = s.ticket, "", ""
             turn.say("handoff.cancelled")
-            reply = turn.prompt(self.node_of(s))
+            reply = turn.where(self.node_of(s))
             note = TicketNote(tid, "cancel", said + (("bot", self._staff("cancelled")),), at=turn.at.timestamp())
             return replace(reply, ticket=note)
         if danger:
@@ -75,10 +76,23 @@ class Handoff:
             turn.say("handoff.danger_noted")
             reply = replace(reply, messages=tuple(turn.messages))
             note = TicketNote(s.ticket, "relay", said + (("bot", self._staff("danger_shown")),), danger=True,
+                              summary=self.summarize(s),  # with every kind of danger seen so far
                               at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
             return replace(reply, ticket=note)
         note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
+        if self._acknowledge(s, turn):
+            return replace(turn.reply((turn.command("cancel"),)), ticket=note)
         return Reply(silent=True, ticket=note)
+
+    def _acknowledge(self, s: Session, turn: Turn) -> bool:
+        """Outside the counselors' hours, the first message of a waiting period gets one line, so the person
+        knows it arrived and when it will be read; the rest, as ever, go quietly to the transcript."""
+        hours = self.counselors
+        if s.handoff != QUEUED or hours is None or is_open(hours, turn.at) or s.answers.get(ACKNOWLEDGED) == s.ticket:
+            return False
+        s.answers[ACKNOWLEDGED] = s.ticket
+        turn.say("handoff.received_later")
+        return True
 
     def noted(self, s: Session, command: str, reply: Reply, turn: Turn) -> Reply:
         """The bot answered mid-handoff (emergency numbers, where to ask): the counselor sees that it did."""
@@ -106,24 +120,43 @@ class Handoff:
             return turn.reply()
         s.handoff, s.ticket = "", ""
         turn.say("handoff.timeout" if inc.params.get("why") == "timeout" else "handoff.ended")
-        return turn.prompt(self.node_of(s))
+        return turn.where(self.node_of(s))
 
     def summarize(self, s: Session) -> dict[str, Any]:
-        """The triage so far as a counselor reads it: topic, question → answer, danger seen, language."""
-        answers: list[tuple[str, str]] = []
+        """The triage so far as a counselor reads it: topic, question → answer, danger seen, language.
+
+        When the person went through more than one topic, each topic's answers come under a heading line (an
+        answer of ""), earlier finished topics first, marked apart from the current one."""
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
         for flow_id, node_name in [*s.history, [s.flow, s.state]]:
-            node = self.flows[flow_id].nodes.get(node_name)
-            if node is None or node.kind not in ("ask", "input") or not node.text:
-                continue
-            if node.kind == "ask":
-                chosen = next((o for o in node.options
-                               if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
-                if chosen:
-                    answers.append((self._staff_text(node.text, s), self._staff_text(chosen.label, s)))
-            elif (node.key or node.name) in s.answers:
-                answers.append((self._staff_text(node.text, s), show(s.answers[node.key or node.name])))
+            if not groups or groups[-1][0] != flow_id:
+                groups.append((flow_id, []))
+            pair = self._answered(s, self.flows[flow_id].nodes.get(node_name))
+            if pair is not None and pair not in groups[-1][1]:
+                groups[-1][1].append(pair)
+        groups = [g for g in groups if g[1]]
+        answers: list[tuple[str, str]] = []
+        for i, (flow_id, pairs) in enumerate(groups):
+            if len(groups) > 1:
+                now = i == len(groups) - 1 and flow_id == s.flow
+                title = self._staff_text(self.flows[flow_id].title, s)
+                answers.append((self._staff("topic_now" if now else "topic_before") + title, ""))
+            answers += pairs
         topic = self._staff_text(self.flows[s.flow].title, s)
         return {"topic": topic, "answers": answers, "danger": list(s.answers.get("danger", [])), "lang": s.lang}
+
+    def _answered(self, s: Session, node: Node | None) -> tuple[str, str] | None:
+        """(question, answer) for a question the person answered, in the counselors' language."""
+        if node is None or node.kind not in ("ask", "input") or not node.text:
+            return None
+        if node.kind == "ask":
+            chosen = next((o for o in node.options
+                           if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
+            return (self._staff_text(node.text, s), self._staff_text(chosen.label, s)) if chosen else None
+        if (node.key or node.name) in s.answers:
+            fmt = {"yen": "yen", "date": "date"}.get(node.format or "", "")  # 25万円, 2026年5月1日: as the bot writes
+            return self._staff_text(node.text, s), show(s.answers[node.key or node.name], fmt, STAFF_LANG)
+        return None
 
     def _describe(self, s: Session, inc: Incoming) -> str:
         """What the person sent, for the transcript: their words, or a note of what it was."""

@@ -41,7 +41,7 @@ MAX_SHOWN = 6  # emergency lines are never cut; the others fill up to this many
 MAX_CALLS = 2
 # Danger categories (bot/safety.py) → the urgency windows.yaml speaks of.
 URGENCY_OF_DANGER = {"violence": "danger", "threat": "danger", "at_door": "danger", "child": "child",
-                     "suicide": "suicide"}
+                     "suicide": "suicide", "sexual_violence": "sexual_violence"}
 DANGER_ANSWERS = {"danger_now": True}  # the protection-order flow's first question
 DV_ANSWERS = {"dv_risk": True, "dv_victim": True, "ground": "dv"}  # custody, means test, consolation
 DV_FLOWS = ("protection_order",)
@@ -93,9 +93,18 @@ def calls(turn: Turn, windows: list[Window] | None = None, limit: int = MAX_CALL
     for window in turn.referred if windows is None else windows:
         phone = _phone(turn, window)
         if phone and DIALABLE.match(phone) and is_open(window, turn.at) and len(out) < limit:
-            label = turn.fill("windows.call", {"phone": phone})
+            label = call_label(turn, window, phone)
             out.append(Choice(label, "", uri="tel:" + phone.replace("-", "")))
     return tuple(out)
+
+
+def call_label(turn: Turn, window: Window, phone: str) -> str:
+    """「DV相談＋に電話」: the service's name, so a person knows whom they are calling; the number where a
+    window has no short name."""
+    key = f"windows.call_name.{window.id}"
+    if turn.texts.has(turn.session.lang, key):
+        return turn.text(key)
+    return turn.fill("windows.call", {"phone": phone})
 
 
 def _phone(turn: Turn, window: Window) -> str | None:

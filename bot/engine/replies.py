@@ -44,6 +44,8 @@ class Card:
     links: tuple[Choice, ...] = ()  # tap-to-call or web links of the windows it recommends
     alt: str = ""  # a neutral line where the card cannot be shown (notifications, the chat list)
     kind: str = "card"
+    lead: int = 0  # the first `lead` sections say what matters most (first bubble); 0: the card is all lead
+    more: str = ""  # the first bubble's last line when there is more: what lies one swipe away
 
     def as_text(self) -> str:
         """The card as plain text, for transports without cards (the terminal)."""
@@ -97,7 +99,8 @@ class Reply:
             if m["kind"] == "card":
                 sections = tuple((h, b) for h, b in m["sections"])
                 links = tuple(Choice(**c) for c in m.get("links", ()))
-                messages.append(Card(m["title"], sections, m.get("footer", ""), links, m.get("alt", "")))
+                messages.append(Card(m["title"], sections, m.get("footer", ""), links, m.get("alt", ""),
+                                     lead=int(m.get("lead", 0)), more=m.get("more", "")))
             else:
                 messages.append(Text(m["text"]))
         choices = tuple(Choice(**c) for c in data.get("choices", []))

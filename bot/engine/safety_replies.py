@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.content.texts import lookup
+from bot.directory.windows import is_open
 from bot.engine.replies import Choice, Reply, Text
 from bot.engine.turn import Turn
-from bot.safety import contacts_for
+from bot.safety import CONTACT_ORDER, CONTACTS
+
+# Contacts for kinds of danger that bot/safety.py may not list (yet): sexual violence → the one-stop centre
+# (#8891, CONTENT.md §9); suicidal words also get 110, for danger now (CONTENT.md §9).
+EXTRA_CONTACTS = {"sexual_violence": ("police", "onestop"), "suicide": ("police",)}
+ORDER = (*CONTACT_ORDER, *(c for c in ("onestop",) if c not in CONTACT_ORDER))
+# A contact may be reached on more than one line with its own hours (いのちの電話: 0120 16–21h, 0570 10–22h).
+LINES = {"inochi": ("inochi", "inochi_navi")}
 
 
 def danger_reply(turn: Turn, categories: tuple[str, ...], ways_on: tuple[str, ...] = ("continue", "menu", "close"),
@@ -28,8 +37,33 @@ def danger_reply(turn: Turn, categories: tuple[str, ...], ways_on: tuple[str, ..
         if then:
             turn.say(then)
     s.danger_seen += 1
-    calls = tuple(call(turn, c) for c in contacts)
-    return turn.reply(calls + tuple(turn.command(c) for c in ways_on))
+    return turn.reply(open_calls(turn, contacts) + tuple(turn.command(c) for c in ways_on))
+
+
+def contacts_for(categories: Sequence[str]) -> list[str]:
+    """Contacts in a stable order, each once: danger now first."""
+    wanted = {c for cat in categories for c in (*CONTACTS.get(cat, ()), *EXTRA_CONTACTS.get(cat, ()))}
+    return [c for c in ORDER if c in wanted]
+
+
+def open_calls(turn: Turn, contacts: Sequence[str]) -> tuple[Choice, ...]:
+    """Tap-to-call buttons for the lines that answer now: a closed line's button would ring out. A contact
+    whose hours are unknown here (110) is always callable."""
+    out: list[Choice] = []
+    for contact in contacts:
+        for line in LINES.get(contact, (contact,)):
+            window = turn.windows.get(line)
+            if window is not None and is_open(window, turn.at) is False:
+                continue
+            number = _digits(turn, window.phone if window is not None and window.phone else f"window.{contact}.phone")
+            if number.isdigit():  # "#8891" cannot go into a tel: link on every phone
+                out.append(Choice(turn.text(f"safety.call.{contact}"), "", uri="tel:" + number))
+                break
+    return tuple(out)
+
+
+def _digits(turn: Turn, fact: str) -> str:
+    return re.sub(r"[^0-9#]", "", str(lookup(turn.facts, fact)))
 
 
 def call(turn: Turn, contact: str) -> Choice:

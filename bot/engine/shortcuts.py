@@ -10,11 +10,11 @@ from __future__ import annotations
 from bot.content.flows import Node
 from bot.engine import referral
 from bot.engine.replies import Choice, Reply, Text
-from bot.engine.safety_replies import call
+from bot.engine.safety_replies import open_calls
 from bot.engine.turn import Turn
 
 EMERGENCY_NODE = "emergency"  # the menu's own emergency card (flows/menu.yaml): one text for both ways in
-EMERGENCY_CALLS = ("police", "dv_plus")  # the numbers on that card that answer at any hour
+EMERGENCY_CALLS = ("police", "dv_plus", "child", "yorisoi", "inochi")  # a button for each line open now
 
 
 def _ways_on(turn: Turn) -> tuple[Choice, ...]:
@@ -32,4 +32,4 @@ def windows(turn: Turn) -> Reply:
 def emergency(turn: Turn, card: Node) -> Reply:
     """The menu's emergency card as it is (no second list of windows under it) and buttons to call."""
     turn.messages.append(turn.card(card, refer=False))
-    return turn.reply(tuple(call(turn, c) for c in EMERGENCY_CALLS) + _ways_on(turn))
+    return turn.reply(open_calls(turn, EMERGENCY_CALLS) + _ways_on(turn))

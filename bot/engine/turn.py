@@ -65,18 +65,35 @@ class Turn:
         choices = self.choices(node)
         return self.reply(choices + tuple(c for c in extra if c not in choices))
 
+    def where(self, node: Node, extra: tuple[Choice, ...] = ()) -> Reply:
+        """Remind the person where they are without sending a result card again (about 60 lines): one line
+        and 「結果をもう一度見る」. A question is simply asked again."""
+        if node.kind != "result":
+            return self.prompt(node, extra)
+        self.messages.append(Text(self.fill("common.again", {"title": self.text(node.title or "")})))
+        choices = (self.command("again"), *self.choices(node))
+        return self.reply(choices + tuple(c for c in extra if c not in choices))
+
     def card(self, node: Node, refer: bool = True) -> Card:
-        """The node's sections, then (when `refer`) where to ask: the windows that fit, open now or when next."""
-        sections = [
-            (self.text(sec.heading) if sec.heading else "", self.text(sec.text))
-            for sec in node.sections
-            if holds(sec.when, self.session.answers)
-        ]
+        """The node's sections, then (when `refer`) where to ask: the windows that fit, open now or when next.
+
+        Sections marked `lead` come first and make the first bubble (the answer, the deadline); where to ask
+        follows, then the rest — each one swipe away, never dropped. A card with no `lead` is all lead."""
+        shown_sections = [sec for sec in node.sections if holds(sec.when, self.session.answers)]
+        ordered = [sec for sec in shown_sections if sec.lead] + [sec for sec in shown_sections if not sec.lead]
+        lead = sum(1 for sec in shown_sections if sec.lead)
+        sections = [(self.text(sec.heading) if sec.heading else "", self.text(sec.text)) for sec in ordered]
         shown = self.referred if refer else []
         if shown:
-            sections.append((self.text("windows.heading"), referral.section(self, shown)))
+            sections.insert(lead or len(sections), (self.text("windows.heading"), referral.section(self, shown)))
+        more = ""
+        if 0 < lead < len(sections):
+            topics = list(dict.fromkeys(h for h, _ in sections[lead:] if h))
+            key = "common.card_more_etc" if len(topics) > 2 else "common.card_more"
+            more = self.fill(key, {"topics": self.raw("windows.list").join(topics[:2])})
         return Card(self.text(node.title or node.text or ""), tuple(sections), self.text("common.disclaimer"),
-                    referral.calls(self, limit=3), self.text("common.card_alt"))
+                    referral.calls(self, limit=3), self.text("common.card_alt"),
+                    lead=lead if lead < len(sections) else 0, more=more)
 
     def choices(self, node: Node) -> tuple[Choice, ...]:
         s = self.session

@@ -14,7 +14,7 @@ from typing import Any
 from bot.legal.breakdown import BreakdownAnswers, assess_breakdown
 from bot.legal.consolation import consolation_band
 from bot.legal.custody import custody_rules
-from bot.legal.deadline import limitation
+from bot.legal.deadline import Deadline, limitation
 from bot.legal.means_test import MeansAnswers, MeansLimits, assess_means
 from bot.legal.protection_order import OrderAnswers, assess_order
 
@@ -52,21 +52,41 @@ def protection_order(answers: Answers, facts: Facts) -> dict[str, Any]:
     return asdict(outcome)
 
 
+def _deadline(prefix: str, d: Deadline) -> dict[str, Any]:
+    """One deadline's fields under `prefix` (`div_last_day`…); the card's texts read them."""
+    return {f"has_{prefix}": True, f"{prefix}_last_day": d.last_day.isoformat(), f"{prefix}_days_left": d.days_left,
+            f"{prefix}_urgent": d.urgent, f"{prefix}_expired": d.expired}
+
+
 def consolation(answers: Answers, facts: Facts, today: date) -> dict[str, Any]:
-    """The band for the ground, and the deadline from the dates given (when there are any)."""
+    """The band for the ground, and each deadline the dates given allow: against the affair partner (3 years
+    from learning), for the divorce itself (3 years from the divorce) and, after DV, for the injury (5 years
+    from knowing the harm and who did it, 民法724条の2; against a former spouse never before 6 months after
+    the divorce, 民法159条). The main deadline (`last_day`) is the partner's for an affair, else the divorce's."""
     ground = answers["ground"]
     divorced = answers.get("divorce_date")
-    band = consolation_band(ground, answers.get("divorce") in ("divorced", "divorcing"), facts)
-    result: dict[str, Any] = asdict(band) | {"has_deadline": False}
+    divorce_band = answers.get("divorce") in ("divorced", "divorcing")
+    band = consolation_band(ground, divorce_band, facts)
+    result: dict[str, Any] = asdict(band) | {"has_deadline": False, "divorce_band": divorce_band,
+                                            "has_div": False, "has_body": False}
+    div = limitation("divorce", today, divorced=date.fromisoformat(divorced)) if divorced else None
+    if div is not None:
+        result |= _deadline("div", div)
+    harm = answers.get("harm_date")
+    body = None
+    if ground == "dv" and harm:
+        body = limitation("body", today, learned=date.fromisoformat(harm),
+                          divorced=date.fromisoformat(divorced) if divorced else None, against_spouse=True)
+        result |= _deadline("body", body)
     learned = answers.get("learned_date")
     if ground == "affair" and learned:  # against the affair partner (limit.partner); the spouse: see the card
         d = limitation("affair", today, learned=date.fromisoformat(learned))
-    elif divorced:
-        d = limitation("divorce", today, divorced=date.fromisoformat(divorced))
+    elif div is not None:
+        d = div
     else:
         return result
     return result | {"has_deadline": True, "last_day": d.last_day.isoformat(), "days_left": d.days_left,
-                     "urgent": d.urgent, "expired": d.expired, "basis": d.basis}
+                     "urgent": d.urgent or bool(body and body.urgent), "expired": d.expired, "basis": d.basis}
 
 
 def custody(answers: Answers, facts: Facts, today: date) -> dict[str, Any]:
@@ -86,9 +106,13 @@ def affair_separation(answers: Answers, facts: Facts, today: date) -> dict[str, 
         little_contact=bool(answers.get("little_contact")),
         long_separation=bool(answers.get("long_separation")),
     ))
-    band = consolation_band("affair", answers.get("divorce") in ("divorced", "divorcing"), facts)
+    divorce_band = answers.get("divorce") in ("divorced", "divorcing")
+    band = consolation_band("affair", divorce_band, facts)
     result: dict[str, Any] = asdict(band) | {"outcome": leaning.outcome, "factors": leaning.factors,
-                                            "has_deadline": False}
+                                            "has_deadline": False, "divorce_band": divorce_band, "has_div": False}
+    divorced = answers.get("divorce_date")
+    if divorced:
+        result |= _deadline("div", limitation("divorce", today, divorced=date.fromisoformat(divorced)))
     learned = answers.get("learned_date")
     if learned:
         d = limitation("affair", today, learned=date.fromisoformat(learned))

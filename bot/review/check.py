@@ -5,6 +5,7 @@ Run in CI and before a reviewer's change lands, so a broken flow is a message he
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,11 +27,14 @@ ENGINE_KEYS = (
     "common.received.sticker", "common.received.media", "common.received.location", "common.received.other",
     "common.button.menu", "common.button.back", "common.button.continue", "common.button.human",
     "common.button.pick_date", "common.button.cancel", "common.button.windows", "common.button.emergency",
+    "common.button.again", "common.again", "common.card_more", "common.card_more_etc",
     "windows.where_to_ask",
-    *(f"handoff.{k}" for k in ("queued_open", "queued_later", "already", "cancelled", "nothing_to_cancel",
-                               "danger_noted", "counselor_joined", "counselor_says", "timeout", "ended")),
+    *(f"handoff.{k}" for k in ("queued_open", "queued_later", "received_later", "already", "cancelled",
+                               "nothing_to_cancel", "danger_noted", "counselor_joined", "counselor_says", "timeout",
+                               "ended")),
     *(f"handoff.log.{k}" for k in ("cancelled", "danger_shown", "tapped", "sticker", "media", "location",
-                                   "follow", "other", "shown_windows", "shown_emergency")),
+                                   "follow", "other", "shown_windows", "shown_emergency", "topic_before",
+                                   "topic_now")),
     *(f"common.invalid.{f}" for f in INPUT_FORMATS),
     "common.button.close", "common.button.erase_yes", "safety.first", "safety.again", "safety.then",
     "windows.open_until", "windows.open_all_day", "windows.opens_at", "windows.closed", "windows.today",
@@ -42,6 +46,13 @@ ENGINE_KEYS = (
                                 "erase_nothing_pending", "staying_safe", "quiet_on", "quiet_off")),
     *(f"safety.{kind}.{c}" for kind in ("contact", "call") for c in CONTACT_ORDER),
 )
+# How Japanese readers write numbers and dates (issue #16): never 2026-04-01, 2,000,000円 or ¥474,900 in a
+# Japanese text; a figure comes from a fact through {id|yen} or {id|date}, which the formatter writes as
+# 2026年4月1日, 200万円, 47万4,900円.
+ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+RAW_YEN = re.compile(r"(?<![\d,])(?:\d{2,3},\d{3}|\d{1,3}(?:,\d{3}){2,}|\d{5,})円|¥\s*\d")  # 10,000円 and up
+BARE_MONEY = re.compile(r"(?:¥\{[\w.]+\}|\{[\w.]+\}\s*円)")
+DATE_NAMES = re.compile(r"(?:last_day|_date|_since|\.since)$")
 MAX_LABEL, MAX_CHOICES, MAX_POSTBACK_BYTES = 20, 13, 300
 RESULT_BUTTONS = 5  # besides its options, a result offers up to 2 calls, "menu", "human" and "close"
 
@@ -95,7 +106,7 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     problems: list[str] = []
     # open.<window> is a window's hours, live; the other names are filled into the window texts themselves
     settable = {*answer_names, "session_days", "open", "until", "when", "name", "phone", "hours", "status", "note",
-                "days", "start", "end", "time", "channels"}
+                "days", "start", "end", "time", "channels", "title", "topics"}
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()
@@ -131,6 +142,10 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
         problems += window_problems(windows, flows, texts, facts)
         for key in note_keys(windows, texts):
             problems += _text_problems(texts, key, facts, settable, "windows")
+    for lang in LANGUAGES:  # call buttons name their service; LINE refuses a label over 20 characters
+        for key, label in texts.by_lang[lang].items():
+            if key.startswith("windows.call_name.") and len(label) > MAX_LABEL:
+                problems.append(f"locales: {lang} call button {key!r} is over {MAX_LABEL} characters")
     ja, en = set(texts.by_lang["ja"]), set(texts.by_lang["en"])
     problems += [f"locales: {k!r} is in ja.yaml but not en.yaml" for k in sorted(ja - en)]
     problems += [f"locales: {k!r} is in en.yaml but not ja.yaml" for k in sorted(en - ja)]
@@ -157,6 +172,7 @@ def _text_problems(texts: Texts, key: str, facts: Mapping[str, Fact], settable: 
         if not texts.has(lang, key):
             problems.append(f"{where}: text {key!r} missing in {lang}.yaml")
             continue
+        problems += [f"{where}: {lang}:{key} {p}" for p in style_problems(texts.raw(lang, key), lang, facts)]
         for name in texts.placeholders(lang, key):
             if not _fact_for(name, facts) and name.split(".")[0] not in settable:
                 problems.append(f"{where}: {lang}:{key} uses {{{name}}}, which is neither a fact nor an answer")
@@ -181,3 +197,26 @@ def _has_path(value: Any, rest: list[str]) -> bool:
             return False
         value = value[part]
     return True
+
+
+def style_problems(raw: str, lang: str, facts: Mapping[str, Fact]) -> list[str]:
+    """Numbers and dates a reader of `lang` would not write, and placeholders that skip the formatter."""
+    problems = []
+    if lang == "ja":
+        problems += [f"writes the date {m!r} the ISO way: use {{id|date}} (2026年4月1日)"
+                     for m in ISO_DATE.findall(raw)]
+        problems += [f"writes the amount {m!r} unformatted: use {{id|yen}} (200万円)" for m in RAW_YEN.findall(raw)]
+    problems += [f"shows money {m!r} without the formatter: write {{id|yen}}" for m in BARE_MONEY.findall(raw)]
+    for m in re.finditer(r"\{([A-Za-z_][\w.]*)(?:\|(\w+))?\}", raw):
+        name, fmt = m.group(1), m.group(2) or ""
+        fact = _fact_for(name, facts)
+        value = fact.value if fact is not None else None
+        for part in name.split(".")[len(fact.id.split(".")):] if fact is not None else ():
+            value = value[part] if isinstance(value, Mapping) else None
+        looks_date = (isinstance(value, str) and ISO_DATE.fullmatch(value) is not None) or (
+            fact is None and DATE_NAMES.search(name) is not None)
+        if looks_date and fmt != "date":
+            problems.append(f"shows the date {{{name}}} without the formatter: write {{{name}|date}}")
+        if fmt == "yen" and fact is not None and not isinstance(value, int):
+            problems.append(f"formats {{{name}}} as money, but its value is not a whole number of yen")
+    return problems

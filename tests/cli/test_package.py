@@ -4,6 +4,7 @@ the wheel and are found through importlib.resources, not beside a source checkou
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,8 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_wheel_carries_everything_and_runs_from_anywhere(tmp_path: Path) -> None:
+    source = tmp_path / "source"  # a clean copy: a build/ left in the checkout could hold stale modules
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", "var", "test-artifacts", ".*_cache"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"),
-                            str(ROOT)], capture_output=True, text=True, timeout=300)
+                            str(source)], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     [wheel] = (tmp_path / "dist").glob("kakehashi-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -24,7 +24,7 @@ AT = datetime(2026, 11, 24, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
         (date(2026, 4, 1), "agreement", True, False, "new_rules", False, False),
         (date(2026, 5, 1), "court", False, True, "new_rules", False, True),
         (None, "agreement", False, True, "new_rules", True, True),
-        (date(2020, 1, 1), "agreement", False, True, "old_rules", False, False),
+        (date(2020, 1, 1), "agreement", False, True, "old_rules", False, True),  # 819条7項 binds 親権者変更 too
     ],
 )
 def test_rules_by_date(divorce, kind, agreed, dv, outcome, statutory, sole) -> None:  # noqa: ANN001
@@ -34,9 +34,10 @@ def test_rules_by_date(divorce, kind, agreed, dv, outcome, statutory, sole) -> N
 
 CASES = [
     (["離婚した", "2026/4/1", "話し合い（協議離婚）", "取り決めていない", "ない"],
-     ["新しいルール", "共同親権か単独親権", "法定養育費", "月20,000円", "80,000円"], ["819条7項", "共同親権に変える"]),
+     ["新しいルール", "共同親権か単独親権", "法定養育費", "月2万円", "8万円"], ["819条7項", "共同親権にするよう"]),
     (["離婚した", "2026/3/31", "話し合い（協議離婚）", "取り決めていない", "ない"],
-     ["共同親権に変える", "取り決めがない場合のしくみ"], ["月80,000円", "新しいルール"]),
+     ["共同親権にするよう求められるようになりました", "取り決めがない場合のしくみ", "子ども1人につき月2万円"],
+     ["8万円", "新しいルール", "制度が変わったあと", "819条7項"]),
     (["まだ・これから", "調停・審判・裁判", "取り決めがある", "ある"],
      ["819条7項", "公正証書", "0120-279-889"], ["法定養育費」として"]),
 ]

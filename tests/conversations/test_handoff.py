@@ -53,7 +53,7 @@ def test_full_handoff_and_the_bot_resumes_where_it_was(chat, desk, fake_line) ->
 
     # While queued the bot stays quiet: text, a stale button and a sticker go to the transcript.
     before = chat.delivered()
-    chat.say("夫と話し合いができません", expect=0)
+    chat.send(ev.text(chat.user, "夫と話し合いができません"), expect=0)
     chat.send(ev.postback(chat.user, "opt:visitation.risk.no"), expect=0)
     chat.send(ev.sticker(chat.user), expect=0)
     until(lambda: len(lines(desk, ticket)) == 3)
@@ -184,7 +184,7 @@ def test_a_handoff_survives_a_restart_of_the_worker(chat, desk, worker, settings
 def test_erasing_data_mid_handoff_removes_the_ticket_everywhere(chat, desk, r) -> None:  # noqa: ANN001
     chat.say("人と話したい")
     ticket = the_ticket(desk)
-    chat.say("夫のことで", expect=0)
+    chat.send(ev.text(chat.user, "夫のことで"), expect=0)
     assert "消します" in chat.say("データ削除").text
     assert "すべて消しました" in chat.say("はい").text
     until(lambda: desk.tickets.get(ticket.id) is None)
@@ -258,7 +258,8 @@ def test_the_kakehashi_chat_command_hands_off(tmp_path) -> None:  # noqa: ANN001
 def test_an_unsent_message_leaves_the_transcript(chat, desk) -> None:  # noqa: ANN001
     chat.say("人と話したい")
     ticket = the_ticket(desk)
-    regret, keep = ev.text(chat.user, "やっぱり書かなければよかった"), ev.text(chat.user, "夫と別居しています")
+    regret = ev.text(chat.user, "やっぱり書かなければよかった")
+    keep = ev.text(chat.user, "夫と別居しています")
     chat.send(regret, expect=0)
     chat.send(keep, expect=0)
     until(lambda: len(lines(desk, ticket)) == 2)

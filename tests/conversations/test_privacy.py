@@ -39,7 +39,7 @@ def test_redis_and_logs_hold_nothing_readable_about_users(new_chat, r, caplog) -
         chat.send(ev.follow(chat.user))
         for text in SAID:
             chat.say(text)
-    assert "範囲内" in users[0].last.text  # the conversation really ran, to its result
+    assert "「法テラス無料相談の目安」の結果" in users[0].last.text  # the conversation really ran, to its result
     stored = "\n".join(every_value(r))
     logs = caplog.text
     for chat in users:

@@ -32,7 +32,7 @@ def test_means_test_by_typing_only() -> None:
     card = reply.messages[-1]
     assert isinstance(card, Card) and s.state == "result"
     assert s.answers["means"]["income_limit"] == 200_200 + 50_000
-    assert any("¥250,200" in body for _, body in card.sections)
+    assert any("25万200円" in body for _, body in card.sections)
 
 
 TYPED = {"count": "2", "yen": "100000", "date": "2025/3/1", "text": "x"}

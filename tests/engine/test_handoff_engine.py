@@ -51,7 +51,7 @@ def test_the_summary_reads_like_the_conversation() -> None:
     assert note is not None and note.summary is not None
     answers = dict(note.summary["answers"])
     assert note.summary["topic"].startswith("弁護士費用")
-    assert "東京23区" in answers.values() and "250,000" in answers.values()
+    assert "東京23区" in answers.values() and "25万円" in answers.values()  # as the bot writes money
     assert any("何人" in q for q in answers)
 
 
@@ -65,15 +65,16 @@ def test_english_speakers_get_english_and_counselors_a_japanese_summary() -> Non
 
 def test_while_queued_only_safety_and_the_ways_out_are_the_bots() -> None:
     s = Session(fresh=False)
-    ENGINE.step(s, Incoming("text", "人と話したい"))
+    on_duty = at("2026-11-24 10:00")  # within the counselors' hours: nothing to acknowledge
+    ENGINE.step(s, Incoming("text", "人と話したい", at=on_duty))
     for said in ("メニュー", "戻る", "English", "子どもに会えない", "1"):
-        reply = ENGINE.step(s, Incoming("text", said))
+        reply = ENGINE.step(s, Incoming("text", said, at=on_duty))
         assert reply.silent and reply.ticket is not None and reply.ticket.lines == (("user", said),)
     assert s.lang == "ja" and s.flow == "menu"
-    quiet = ENGINE.step(s, Incoming("text", "通知オフ"))
+    quiet = ENGINE.step(s, Incoming("text", "通知オフ", at=on_duty))
     assert s.quiet and not quiet.silent and quiet.ticket is None
     assert [c.label for c in quiet.choices] == []  # no menu offered while a person has the chat
-    again = ENGINE.step(s, Incoming("text", "人と話したい"))
+    again = ENGINE.step(s, Incoming("text", "人と話したい", at=on_duty))
     assert again.silent  # relayed: asking again is part of the conversation with the counselor
 
 
@@ -95,3 +96,20 @@ def test_emergency_numbers_shown_mid_handoff_are_noted_for_the_counselor() -> No
     assert reply.ticket is not None and reply.ticket.ticket == s.ticket
     assert reply.ticket.lines == (("bot", "（相談者がメニューから「緊急」を開き、ボットが緊急連絡先を案内しました）"),)
     assert ENGINE.step(s, Incoming("postback", "cmd:quiet_on")).ticket is None  # other ways out: nothing to note
+
+
+def test_outside_hours_the_first_message_of_a_wait_is_acknowledged_once() -> None:
+    s = Session(fresh=False)
+    night = at("2026-11-28 03:00")  # Saturday night: counselors from Monday 9:00
+    ENGINE.step(s, Incoming("text", "人と話したい", at=night))
+    first = ENGINE.step(s, Incoming("text", "夫のことで相談したいです", at=night))
+    assert not first.silent and first.ticket is not None
+    assert first.ticket.lines == (("user", "夫のことで相談したいです"),)  # still in the transcript
+    text = first.messages[0].text  # type: ignore[union-attr]
+    assert text.startswith("受け取りました") and "月曜 9:00" in text and "110" in text
+    second = ENGINE.step(s, Incoming("text", "よろしくお願いします", at=night))
+    assert second.silent and second.ticket is not None  # then quiet, as before
+    ENGINE.step(s, Incoming("text", "キャンセル", at=night))
+    ENGINE.step(s, Incoming("text", "人と話したい", at=night))
+    again = ENGINE.step(s, Incoming("text", "やっぱり相談したい", at=night))
+    assert not again.silent  # a new waiting period is acknowledged once more

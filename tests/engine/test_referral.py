@@ -27,7 +27,7 @@ ENGINE = build_engine(Settings())
 TZ = ZoneInfo("Asia/Tokyo")
 TUESDAY_10, TUESDAY_22, SUNDAY_3 = "2026-11-24 10:00", "2026-11-24 22:00", "2026-11-29 03:00"
 VISITATION = ["子供に会えない", "別居中", "ない", "10歳くらいまで", "いいえ・わからない", "何も決まっていない"]
-LEGAL_AID = ["法テラス", "配偶者はいない", "1", "それ以外", "182000", "0", "0", "いいえ"]  # within the limits
+LEGAL_AID = ["法テラス", "配偶者はいない", "1", "それ以外・わからない", "182000", "0", "0", "いいえ"]  # within limits
 
 
 def at(text: str) -> datetime:
@@ -52,7 +52,8 @@ def ids(problem: str | None, urgencies: tuple[str, ...], means_ok: bool | None, 
         ("consolation", ("suicide",), None, "2026-11-24 21:30",
          ["yorisoi", "inochi_navi", "inochi", "bar", "municipal", "houterasu"]),  # only the 0570 line answers
         ("custody_2026", ("child",), None, TUESDAY_10, ["police", "child", "houterasu", "bar", "municipal"]),
-        ("custody_2026", ("sexual_violence",), None, TUESDAY_10, ["onestop", "houterasu", "bar", "municipal"]),
+        ("custody_2026", ("sexual_violence",), None, TUESDAY_10,
+         ["police", "onestop", "houterasu", "bar", "municipal"]),
         ("custody_2026", ("dv",), None, TUESDAY_10,
          ["houterasu", "bar", "municipal", "dv_plus", "yorisoi", "police_consult", "dv_navi"]),
         ("protection_order", (), None, TUESDAY_22, ["police", "dv_plus", "dv_navi", "police_consult", "houterasu"]),
@@ -85,7 +86,7 @@ def test_the_lines_for_a_danger_always_come_first(moment: datetime, problem: str
 
 
 def test_every_danger_category_has_windows() -> None:
-    assert set(URGENCY_OF_DANGER) == set(CATEGORIES)
+    assert set(CATEGORIES) <= set(URGENCY_OF_DANGER)  # sexual_violence may come before its detection
     for urgency in URGENCY_OF_DANGER.values():
         assert any(urgency in w.urgencies and w.always_open for w in WINDOWS.values()), urgency
 
@@ -154,14 +155,12 @@ def test_legal_aid_card_lists_houterasu_once_with_its_hours(when: str, lang: str
 
 
 def test_over_the_limits_the_lawyers_come_before_houterasu() -> None:
-    section = where_to_ask(reply_for("法テラス", "配偶者はいない", "1", "それ以外", "50万", "0", "0", "いいえ",
-                                     when=TUESDAY_10))
+    section = where_to_ask(reply_for(*LEGAL_AID[:4], "50万", "0", "0", "いいえ", when=TUESDAY_10))
     assert section.index("弁護士会") < section.index("市区町村") < section.index("法テラス")
 
 
 def test_a_dv_victim_over_the_limits_still_gets_houterasu_first() -> None:
-    section = where_to_ask(reply_for("法テラス", "配偶者はいない", "1", "それ以外", "50万", "0", "0", "はい",
-                                     when=TUESDAY_10))
+    section = where_to_ask(reply_for(*LEGAL_AID[:4], "50万", "0", "0", "はい", when=TUESDAY_10))
     assert section.startswith("・法テラス")
     assert "収入にかかわらず" in section and "DV相談＋（プラス） 0120-279-889：24時間受付" in section
 
@@ -192,7 +191,7 @@ def test_protection_order_card_when_the_person_said_danger_now() -> None:
     assert "・DV相談ナビ #8008：受付時間は地域で違います" in section
     assert "外国語でも相談できます（チャット・メール）" in section
     calls = [c for c in reply.choices if c.uri]
-    assert [(c.label, c.uri) for c in calls] == [("110に電話", "tel:110"), ("0120-279-889に電話", "tel:0120279889")]
+    assert [(c.label, c.uri) for c in calls] == [("110に電話", "tel:110"), ("DV相談＋に電話", "tel:0120279889")]
     assert [c.label for c in reply.choices][-3:] == ["メニュー", "人と話したい", "とじる"]  # quick exit stays
 
 

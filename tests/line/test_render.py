@@ -47,6 +47,32 @@ def test_a_long_card_goes_on_in_more_bubbles_and_loses_no_word() -> None:
     assert all(flex_texts(m["contents"])[0] == "長い結果" for m in messages)
 
 
+def test_a_card_with_a_lead_is_a_carousel_whose_first_bubble_says_what_matters() -> None:
+    lead = (("金額の目安", "おおむね50万円〜300万円が目安です。"), ("請求の期限", "2028年3月1日まで"))
+    rest = tuple((f"詳しく{i}", "\n".join(f"{i}-{n} " + "い" * 40 for n in range(6))) for i in range(3))
+    call = Choice("DV相談＋に電話", "", uri="tel:0120279889")
+    card = Card("慰謝料の目安", lead + rest, "一般的な情報です。", (call,) * 3, "ご案内", lead=2,
+                more="続きは横にスワイプ →（詳しく0など）")
+    [message] = as_json(Reply((card,)))
+    carousel = message["contents"]
+    assert carousel["type"] == "carousel" and message_errors([message]) == []
+    first, *others = carousel["contents"]
+    assert flex_texts(first) == ["慰謝料の目安", "金額の目安", "おおむね50万円〜300万円が目安です。", "請求の期限",
+                                 "2028年3月1日まで", "続きは横にスワイプ →（詳しく0など）", "DV相談＋に電話",
+                                 "DV相談＋に電話", "一般的な情報です。"]  # at most 2 calls: one screen
+    words = "\n".join(t for b in others for t in flex_texts(b))
+    assert all(line in words for _, body in rest for line in body.split("\n"))  # one swipe away, never lost
+    assert all(len("".join(flex_texts(b)[1:])) <= 300 for b in others)  # each a screen at most
+    assert "一般的な情報です。" not in words and "DV相談＋に電話" not in words
+
+
+def test_a_phone_number_is_never_broken_across_lines() -> None:
+    [message] = as_json(Reply((Card("t", (("", "DV相談＋ 0120-279-889、法テラス 0570-078374、#8008、9:00-17:00"),)),)))
+    text = message["contents"]["body"]["contents"][0]["contents"][0]["text"]
+    assert "0120\u2060-\u2060279\u2060-\u2060889" in text and "0570\u2060-\u2060078374" in text
+    assert "#8008" in text and "9:00-17:00" in text
+
+
 def test_long_text_is_split_not_truncated() -> None:
     text = "\n".join("い" * 99 for _ in range(120))  # 11,999 characters
     messages = as_json(Reply((Text(text),)))
@@ -86,8 +112,11 @@ def test_a_date_typed_or_picked_through_line(chat, clock) -> None:  # noqa: ANN0
     assert picker["mode"] == "date" and picker["max"] == today and picker["label"] == "日付を選ぶ"
     future = chat.send(ev.postback(chat.user, picker["data"], {"date": "2999-01-01"}))
     assert "今日より後の日付は使えません" in future.text
-    card = chat.send(ev.postback(chat.user, picker["data"], {"date": "2024-01-10"}))
-    assert "2027-01-10まで" in card.text
+    divorce = chat.send(ev.postback(chat.user, picker["data"], {"date": "2024-01-10"}))
+    assert "離婚が成立した日" in divorce.text  # divorced: the divorce's own deadline needs its date too
+    second = next(a for a in divorce.actions if a["type"] == "datetimepicker")
+    card = chat.send(ev.postback(chat.user, second["data"], {"date": "2024-06-01"}))
+    assert "2027年1月10日まで" in card.text
     stale = chat.send(ev.postback(chat.user, picker["data"], {"date": "2024-01-10"}))
     assert "そのボタンは前の質問のものです" in stale.text
 

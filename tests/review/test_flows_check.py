@@ -72,8 +72,8 @@ def test_committed_diagrams_match_the_flows(capsys) -> None:  # noqa: ANN001
 def test_broken_windows_are_reported(capsys, tmp_path) -> None:  # noqa: ANN001
     flows, locales = copy_content(tmp_path)
     text = (flows / "windows.yaml").read_text(encoding="utf-8")
-    for old, new in [("  serves: [protection_order]\n  urgencies: [danger, child]",
-                      "  serves: [protection_orders]\n  urgencies: [danger, child]"),
+    for old, new in [("  serves: [protection_order]\n  urgencies: [danger, child, sexual_violence]",
+                      "  serves: [protection_orders]\n  urgencies: [danger, child, sexual_violence]"),
                      ("phone: window.child.phone", "phone: window.child.fone"),
                      ("{ja: よりそいホットライン, en: Yorisoi Hotline}", "{ja: よりそいホットライン}"),
                      ("urgencies: [sexual_violence]", "urgencies: [sexual]"),

@@ -78,7 +78,7 @@ def test_a_newcomer_taps_through_to_a_result_card(page, live_app, worker) -> Non
     assert alt == "通知 / Notification: かけはしからのご案内です。"  # what a notification shows: discreet
     call.click()
     note = page.wait_for_selector(".note >> text=This would call")
-    assert "0570-078374" in note.inner_text() and page.url.endswith("/simulator/")  # nothing dialled
+    assert "0570078374" in note.inner_text() and page.url.endswith("/simulator/")  # nothing dialled
     screenshot(page, "simulator-visitation-card")
 
     page.reload()  # the tab keeps its transcript; the same person, not greeted again
@@ -98,8 +98,8 @@ def test_at_night_the_card_says_when_houterasu_opens_and_offers_no_call_to_it(pa
         tap(page, label)
         bot_said(page, question)
     tap(page, "何も決まっていない")
-    card = page.wait_for_selector(".flex-bubble")
-    assert "受付は月曜 9:00から" in card.inner_text()
+    page.wait_for_selector(".flex-bubble")
+    assert "受付は月曜 9:00から" in "\n".join(page.locator(".flex-bubble").all_inner_texts())  # 相談先, a swipe away
     calls = page.locator(".flex-bubble .flex-button.primary").all_inner_texts()
     assert not any("法テラス" in c or "0570-078374" in c for c in calls)
 
@@ -127,10 +127,15 @@ def test_a_date_is_picked_in_the_consolation_flow(page, live_app, worker, clock)
     picker.fill(learned.isoformat())
     page.click("#sim-date-ok")
     assert not picker.is_visible()
+    bot_said(page, "離婚が成立した日")  # divorced: the divorce's own 3 years need its date too
+    tap(page, "日付を選ぶ")
+    picker.fill(learned.isoformat())
+    page.click("#sim-date-ok")
     page.wait_for_selector(".flex-bubble >> text=請求の期限")
-    deadline = learned.replace(year=learned.year + 3).isoformat()
-    assert f"{deadline}まで" in page.locator(".flex-bubble").last.inner_text()  # the picked date reached the engine
-    assert page.locator(f".note >> text=Picked: {learned.isoformat()}").count() == 1
+    deadline = learned.replace(year=learned.year + 3)
+    first = page.locator(".flex-bubble").filter(has_text="請求の期限").first.inner_text()
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日まで" in first  # the picked date reached the engine
+    assert page.locator(f".note >> text=Picked: {learned.isoformat()}").count() == 2
     # the path from the top of the chat, then the card
     page.eval_on_selector(".bubble.me >> text=慰謝料", "b => b.scrollIntoView({block: 'start'})")
     screenshot(page, "simulator-consolation-card")

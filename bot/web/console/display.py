@@ -26,6 +26,7 @@ DANGER = {
     "at_door": ("相手が近くに", "at the door"),
     "child": ("子どもの危険", "child at risk"),
     "suicide": ("自殺の危険", "suicide risk"),
+    "sexual_violence": ("性暴力", "sexual violence"),
 }
 STATUS = {"queued": ("待機中", "waiting"), "with_counselor": ("対応中", "with a counselor"),
           "closed": ("終了", "closed")}
