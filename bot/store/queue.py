@@ -102,6 +102,41 @@ class PartitionQueue:
     def attempt(self, p: int, entry: Entry) -> int:
         return int(self.redis.hincrby(keys.attempts(p), entry.id, 1))
 
+    def attempts(self, p: int, entries: list[Entry]) -> list[int]:
+        """Count an attempt of every entry of a batch, in one round trip (before the turns: an event that
+        kills its worker still counts towards the dead letters)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for entry in entries:
+            pipe.hincrby(keys.attempts(p), entry.id, 1)
+        return [int(n) for n in pipe.execute()]
+
+    def settle(self, p: int, done: list[Entry], forgiven: list[Entry]) -> None:
+        """A batch's end in one round trip: acknowledge and delete what was finished with, and take back the
+        attempts of entries that were not tried (held behind an earlier event of their person) or failed for
+        a reason outside them."""
+        if not done and not forgiven:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        if done:
+            ids = [entry.id for entry in done]
+            pipe.xack(keys.stream(p), GROUP, *ids)
+            pipe.xdel(keys.stream(p), *ids)
+            pipe.hdel(keys.attempts(p), *ids)
+        for entry in forgiven:
+            pipe.hincrby(keys.attempts(p), entry.id, -1)
+        pipe.execute()
+
+    def park(self, p: int, parked: list[tuple[Entry, str]]) -> None:
+        """Copy events that keep failing to the dead letters (acknowledged afterwards, with the batch). Stamped
+        with the wall clock, like the stream ids beside it: an operator reads when it really happened."""
+        if not parked:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for entry, reason in parked:
+            pipe.xadd(keys.DEADLETTERS, {"u": entry.user, "e": entry.payload, "reason": reason, "partition": p,
+                                         "at": int(time.time())}, maxlen=10_000, approximate=True)
+        pipe.execute()
+
     def forgive(self, p: int, entry: Entry) -> None:
         """Take back an attempt that failed for a reason outside the event (LINE down): only attempts that
         may be the event's own fault lead to the dead letters."""
@@ -150,9 +185,9 @@ class PartitionQueue:
         return int(r.zcount(keys.WORKERS, time.time() - within_s, "+inf"))
 
 
-def age(entry: Entry) -> float:
+def age(entry: Entry, now: float | None = None) -> float:
     """Seconds since the entry was queued (a stream id starts with its time in ms)."""
-    return time.time() - int(entry.id.split("-")[0]) / 1000
+    return (time.time() if now is None else now) - int(entry.id.split("-")[0]) / 1000
 
 
 def describe(entry: Entry) -> str:
