@@ -39,24 +39,62 @@ def _wait_for_signal() -> threading.Event:
     return done
 
 
-def cmd_serve(settings: Settings) -> int:
-    """gunicorn web processes + stream worker threads, in the foreground, stopped cleanly by SIGTERM.
+def worker_processes(settings: Settings) -> int:
+    """One worker process per core this process may run on (KAKEHASHI_WORKER_PROCESSES overrides): turns are
+    Python, so one process's threads share one core's worth of GIL however many cores there are."""
+    if settings.worker_processes is not None:
+        return settings.worker_processes
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
-    Whatever happens, the embedded Redis this process started stops with it (see bot.store.embedded)."""
+
+def _spawn_worker() -> subprocess.Popen[bytes]:
+    """A `kakehashi worker` child: same environment (Redis URL and data key included), dies with serve."""
+    from bot.store.embedded import die_with_parent
+
+    return subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=os.environ.copy(),
+                            preexec_fn=die_with_parent)  # noqa: PLW1509 - a crashed serve leaves no worker behind
+
+
+def _stop_children(children: list[subprocess.Popen[bytes]], timeout: float) -> None:
+    """SIGTERM to all at once (each finishes the turn in hand), then wait; kill what is still there."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def cmd_serve(settings: Settings) -> int:
+    """gunicorn web processes + stream worker processes, in the foreground, stopped cleanly by SIGTERM.
+
+    A worker process that exits is started again. Whatever happens, the embedded Redis this process started
+    stops with it (see bot.store.embedded)."""
     from bot.runtime import build_worker
     from bot.store.embedded import die_with_parent
 
     settings, r, embedded = _prepare(settings)
     worker = web = None
+    workers: list[subprocess.Popen[bytes]] = []
     try:
-        os.environ["KAKEHASHI_LOG_FORMAT"] = settings.log_format or "text"  # gunicorn's processes log the same way
-        worker = build_worker(settings, r).start()
+        os.environ["KAKEHASHI_LOG_FORMAT"] = settings.log_format or "text"  # the children log the same way
+        processes = worker_processes(settings)
+        if processes:
+            workers = [_spawn_worker() for _ in range(processes)]
+        else:
+            worker = build_worker(settings, r).start()
         web = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "bot.app:create_app()", "--bind", f"{settings.host}:{settings.port}",
              "--workers", str(settings.web_concurrency), "--worker-class", "gthread", "--threads", "8",
              "--graceful-timeout", "10", "--log-level", "warning"],
             env=os.environ.copy(),
-            preexec_fn=die_with_parent,  # noqa: PLW1509 - a crashed serve leaves no web server behind either
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - a crashed serve leaves no web server behind
         )
         banner(settings, sys.stderr if settings.log_format == "json" else sys.stdout)  # stdout: JSON lines only
         done = _wait_for_signal()
@@ -64,6 +102,10 @@ def cmd_serve(settings: Settings) -> int:
             if web.poll() is not None:
                 log.error("gunicorn exited with %s", web.returncode)
                 break
+            for n, child in enumerate(workers):
+                if child.poll() is not None and not done.is_set():
+                    log.error("worker process exited with %s; starting another", child.returncode)
+                    workers[n] = _spawn_worker()
         return 0 if done.is_set() else 1
     finally:
         if web is not None and web.poll() is None:
@@ -72,6 +114,7 @@ def cmd_serve(settings: Settings) -> int:
                 web.wait(15)
             except subprocess.TimeoutExpired:
                 web.kill()
+        _stop_children(workers, 20)
         if worker is not None:
             worker.stop()
         if embedded:
