@@ -51,7 +51,7 @@ def session_bytes(count: int = SESSIONS) -> tuple[float, int]:
             server.stop()
 
 
-def per_call_us(fn: Callable[[], None], seconds: float = 1.0) -> float:
+def per_call_us(fn: Callable[[], object], seconds: float = 1.0) -> float:
     calls, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
         for _ in range(100):
