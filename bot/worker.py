@@ -161,11 +161,13 @@ class Worker:
         failed = False
         try:
             self.queue.reclaim(p)
+            pending = True  # what we reclaimed, or a batch we left unfinished, is read first
             while not failed and not self.stopping.is_set():
-                entries = self.queue.read(p, count=BATCH)
+                entries = self.queue.read(p, count=BATCH, pending=pending)
                 if not entries:
                     break
                 failed = not self._batch(p, entries)
+                pending = False  # settled whole, or we stop here
         finally:
             with self._lock:
                 self._held.discard(p)
