@@ -3,14 +3,18 @@ events are answered once and in order; a poison event holds back only its own pe
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from bench.load import WALK
 from bot.engine.inputs import Incoming
-from bot.runtime import build_worker
+from bot.engine.replies import Reply
+from bot.engine.session import Session
+from bot.runtime import build_worker, engine_for
 from bot.store import keys
-from bot.store.sessions import Save
+from bot.store.sessions import Save, reply_json
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.faults import all_answered, in_order, lost_and_doubled
@@ -75,12 +79,26 @@ def test_a_batch_save_loses_to_a_write_it_did_not_see(settings, r, clock) -> Non
     saves = []
     for user, item in zip(users, loaded, strict=True):
         session = store.open_session(item)
-        replies = [engine.step(session, Incoming("text", text, clock())) for text in ("メニュー", "ヘルプ")]
+        replies = [engine.step(session, Incoming("text", text, at=clock())) for text in ("メニュー", "ヘルプ")]
         saves.append(Save(user, item.raw, session, [("e1", replies[0]), ("e2", replies[1])]))
-    store.take_turn(users[1], "other", lambda s: engine.step(s, Incoming("follow", "", clock())))  # wrote first
+    store.take_turn(users[1], "other", lambda s: engine.step(s, Incoming("follow", "", at=clock())))  # wrote first
     r.hset(keys.turn(users[2], "e2"), "reply", "taken")  # a turn someone else took
     assert store.save_batch(saves) == [True, False, False]
     again = store.load_batch([(users[0], ["e1", "e2"])])[0]
     assert all(record is not None and record.resumed for record in again.records)
     assert store.open_session(again).to_json() == saves[0].session.to_json()
     assert not r.exists(keys.turn(users[1], "e1"))  # a refused save writes nothing
+
+
+def test_turn_records_hold_exactly_what_reply_to_dict_says(settings, clock) -> None:  # noqa: ANN001
+    """The one-pass encoder writes the same JSON as to_dict(), for cards, choices and handoff tickets alike."""
+    engine = engine_for(settings)
+    said = [("follow", ""), ("text", "メニュー"), *WALK, ("text", "ヘルプ"), ("text", "人と話したい"),
+            ("text", "夫に殴られた"), ("text", "English"), ("text", "メニュー")]
+    session, seen = Session(), set()
+    for kind, text in said:
+        reply = engine.step(session, Incoming(kind, text, at=clock()))  # type: ignore[arg-type]
+        assert json.loads(reply_json(reply)) == reply.to_dict()
+        assert Reply.from_dict(json.loads(reply_json(reply))) == reply
+        seen |= {type(m).__name__ for m in reply.messages} | ({"ticket"} if reply.ticket else set())
+    assert {"Card", "Text", "ticket"} <= seen  # the walk reached every kind of part
