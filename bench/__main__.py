@@ -234,6 +234,10 @@ def main() -> None:
     turn, trigger = micro.turn_vs_trigger()
     print(f"engine turn: {turn:,.1f} µs; bare transitions trigger: {trigger:,.2f} µs; ratio {turn / trigger:.1f}× "
           "(printed for reference: a turn is about 2% of an answer's cost)")
+    cost = micro.records()
+    print(f"a session record: AES-GCM seal {cost['gcm_seal']:.1f} / open {cost['gcm_open']:.1f} µs, Fernet "
+          f"{cost['fernet_seal']:.1f} / {cost['fernet_open']:.1f} µs; a result card's turn record as JSON "
+          f"{cost['reply_json']:.0f} µs (to_dict() then dumps: {cost['reply_to_dict_dumps']:.0f} µs)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,12 @@
-"""Stream workers: take each partition's events in order, run the turn, send, then acknowledge.
+"""Stream workers: take each partition's events in order, in batches: load, step, save, send, acknowledge.
 
-Threads inside `kakehashi serve`, or their own process with `kakehashi worker`. A heartbeat thread keeps
+A batch (up to 100 entries of one partition) costs one round trip each to count the attempts, load every
+session and turn record, save every person's session and turns (one script per person, on their slot) and
+acknowledge and delete the lot; the turns themselves run in memory, and the answers go out with different
+people side by side, each person's in order. What a batch cannot take together (an unsend, a handoff ticket,
+an erasure, a session someone else wrote meanwhile) goes the one-by-one way, the transaction of old.
+
+`kakehashi worker` processes (serve starts one per core), or threads inside serve. A heartbeat thread keeps
 this process's partition leases and its entry in the live-workers set (for /readyz), and sweeps handoff
 tickets nobody took in time.
 """
