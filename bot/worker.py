@@ -211,6 +211,12 @@ class Worker:
             for item in items:
                 if item.outcome is None:
                     item.outcome = FORGIVE
+        except Exception as exc:  # the edge: each event alone, where one that fails cannot take others with it
+            log.error("batch of partition %d taken one by one: %s", p, type(exc).__name__,
+                      exc_info=log.isEnabledFor(10))
+            for item in items:
+                if item.outcome is None:
+                    item.slow, item.record = True, None
         pending = [group for group in ([i for i in g if i.outcome is None] for g in groups.values()) if group]
         if len(pending) == 1:
             self._run_user(p, pending[0])

@@ -18,6 +18,7 @@ from bot.store.sessions import Save, reply_json
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.faults import all_answered, in_order, lost_and_doubled
+from tests.harness import until
 
 
 def post(client, fake_line, events: list[dict[str, Any]]) -> None:  # noqa: ANN001
@@ -102,3 +103,40 @@ def test_turn_records_hold_exactly_what_reply_to_dict_says(settings, clock) -> N
         assert Reply.from_dict(json.loads(reply_json(reply))) == reply
         seen |= {type(m).__name__ for m in reply.messages} | ({"ticket"} if reply.ticket else set())
     assert {"Card", "Text", "ticket"} <= seen  # the walk reached every kind of part
+
+
+class Breaking:
+    """The engine, except that one message makes its turn raise (a bug the engine's own guard missed)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def step(self, session: Session, incoming: Incoming) -> Reply:
+        if incoming.text == "壊れる":
+            raise RuntimeError("a bug")
+        return self.engine.step(session, incoming)
+
+
+def test_a_turn_that_raises_is_parked_alone_and_the_worker_goes_on(settings, r, client, fake_line, clock) -> None:  # noqa: ANN001
+    worker = build_worker(settings, r, clock=clock)
+    worker.engine = Breaking(worker.engine)  # type: ignore[assignment]
+    def partition(user: str) -> int:
+        return keys.partition_of(worker.keyring.user_key(user), settings.partitions)
+
+    candidates = [ev.user_id(f"bug-{n}") for n in range(40)]
+    users = [u for u in candidates if partition(u) == partition(candidates[0])][:3]  # one partition, one batch
+    broken = ev.text(users[0], "壊れる")
+    fine = [ev.text(users[1], "メニュー"), ev.text(users[2], "ヘルプ")]
+    post(client, fake_line, [broken, *fine])
+    worker.start()
+    try:
+        fake_line.wait_for(lambda f: all_answered(f, fine), timeout=20)
+        until(lambda: r.xlen(keys.DEADLETTERS) == 1, timeout=20)
+        later = ev.text(users[0], "ヘルプ")
+        post(client, fake_line, [later])
+        fake_line.wait_for(lambda f: all_answered(f, [later]), timeout=20)
+        assert all(thread.is_alive() for thread in worker._running)  # no worker thread was lost to the bug
+    finally:
+        worker.stop()
+    assert lost_and_doubled(fake_line, [*fine, later]) == (0, 0)
+    assert r.xrange(keys.DEADLETTERS)[0][1]["reason"] == "too many attempts"
