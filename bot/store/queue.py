@@ -186,9 +186,9 @@ class PartitionQueue:
         return int(r.zcount(keys.WORKERS, time.time() - within_s, "+inf"))
 
 
-def age(entry: Entry, now: float | None = None) -> float:
+def age(entry: Entry) -> float:
     """Seconds since the entry was queued (a stream id starts with its time in ms)."""
-    return (time.time() if now is None else now) - int(entry.id.split("-")[0]) / 1000
+    return time.time() - int(entry.id.split("-")[0]) / 1000
 
 
 def describe(entry: Entry) -> str:

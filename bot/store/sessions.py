@@ -1,4 +1,8 @@
-"""Sessions and turn records in Redis: load → step → save as one optimistic transaction per user.
+"""Sessions and turn records in Redis: load → step → save, atomically per user.
+
+The worker's batches load many people's sessions and records in one round trip and save them in another,
+one script per person that refuses if their session changed since the load; `take_turn` is the one-by-one
+way (an optimistic transaction), for turns a batch does not take.
 
 The turn record (what the bot decided to send for one event, and how much of it went out) is written in the
 same transaction as the session. A retried event then resends that record instead of stepping the
