@@ -7,6 +7,9 @@ dropped as a redelivery and every request should produce an answer.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import shutil
@@ -66,18 +69,41 @@ class Load:
         return self.requests / self.seconds
 
 
-def bodies(secret: str, users: int, count: int, round_id: str) -> list[tuple[str, str]]:
-    """`count` (signature, body) pairs; body j is user j % users's next step of the walk."""
-    out = []
-    for j in range(count):
-        user = ev.user_id(f"bench-{j % users}")
-        kind, what = WALK[(j // users) % len(WALK)]
-        event = ev.text(user, what) if kind == "text" else ev.postback(user, what)
-        event["webhookEventId"] = f"{round_id}{j:012d}"
-        body = json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False,
-                          separators=(",", ":"))
-        out.append((ev.sign(body, secret), body))
-    return out
+class Bodies:
+    """Signed webhook bodies, made fast from one JSON template per (user, step of the walk): body j is user
+    j % users's next step, with its own event id and reply token, stamped with the time it is meant to go."""
+
+    def __init__(self, secret: str, users: int, round_id: str) -> None:
+        self.secret, self.users, self.round_id = secret.encode(), users, round_id
+        self.templates: dict[tuple[int, int], str] = {}
+
+    def _template(self, user: int, step: int) -> str:
+        key = (user, step)
+        if key not in self.templates:
+            who = ev.user_id(f"bench-{user}")
+            kind, what = WALK[step]
+            event = ev.text(who, what) if kind == "text" else ev.postback(who, what)
+            event.update(webhookEventId="@EID@", replyToken="@TOKEN@", timestamp=-1)
+            self.templates[key] = json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False,
+                                             separators=(",", ":")).replace('"timestamp":-1', '"timestamp":@TS@')
+        return self.templates[key]
+
+    def token(self, j: int) -> str:
+        return f"{self.round_id}{j:018d}"
+
+    def body(self, j: int, at_ms: int) -> tuple[str, str]:
+        template = self._template(j % self.users, (j // self.users) % len(WALK))
+        body = (template.replace("@EID@", f"{self.round_id}{j:012d}").replace("@TOKEN@", self.token(j))
+                .replace("@TS@", str(at_ms)))
+        return base64.b64encode(hmac.new(self.secret, body.encode(), hashlib.sha256).digest()).decode(), body
+
+
+def bodies(secret: str, users: int, count: int, round_id: str, rate: float = 0) -> list[tuple[str, str]]:
+    """`count` (signature, body) pairs; body j is user j % users's next step of the walk, stamped with when it
+    should be sent at `rate` per second from now (a body stamped long before it is sent would look like an
+    event that waited in LINE, and show the loading animation)."""
+    made, start = Bodies(secret, users, round_id), time.time()
+    return [made.body(j, int((start + (j / rate if rate else 0)) * 1000)) for j in range(count)]
 
 
 def run(port: int, pairs: list[tuple[str, str]], seconds: float, connections: int, threads: int) -> Load:
@@ -135,3 +161,66 @@ def _python(port: int, pairs: list[tuple[str, str]], seconds: float, connections
     latencies.sort()
     at = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return Load(len(latencies), elapsed, at(0.5), at(0.99), errors[0])
+
+
+@dataclass(frozen=True)
+class Paced:
+    """An open-loop run at a set rate: when each body went (wall clock, for the end-to-end latency), and the
+    webhook's acknowledgement latencies."""
+
+    sent: dict[str, float]  # reply token → when its request started
+    ack_ms: list[float]
+    seconds: float
+    errors: int
+
+
+def paced(port: int, made: Bodies, rate: float, seconds: float, connections: int = 32) -> Paced:
+    """Post `rate` requests a second for `seconds`, each on its schedule whatever the server's pace (open loop,
+    so a slow server shows as latency, not as fewer requests); each body is made and stamped as it goes."""
+    total = int(rate * seconds)
+    sent: dict[str, float] = {}
+    acks: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    start = time.monotonic() + 0.2
+    wall = time.time() + 0.2
+
+    def client(n: int) -> None:
+        conn, mine, times = http.client.HTTPConnection("127.0.0.1", port, timeout=10), [], {}
+        for j in range(n, total, connections):
+            due = start + j / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            now = time.time()
+            sig, body = made.body(j, int(now * 1000))
+            began = time.perf_counter()
+            try:
+                conn.request("POST", "/callback", body=body.encode(),
+                             headers={"X-Line-Signature": sig, "Content-Type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                conn.close()
+                conn, ok = http.client.HTTPConnection("127.0.0.1", port, timeout=10), False
+            mine.append((time.perf_counter() - began) * 1000)
+            times[made.token(j)] = now
+            if not ok:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            acks.extend(mine)
+            sent.update(times)
+
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return Paced(sent, sorted(acks), max(time.time() - wall, 1e-9), errors[0])
+
+
+def percentile(values: list[float], q: float) -> float:
+    """`values` sorted; 0 when empty."""
+    return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0

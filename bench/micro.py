@@ -1,15 +1,18 @@
-"""Two figures that need no servers: memory per idle session in Redis, and one engine turn against a bare
-`transitions` trigger (the floor: the state machine alone, no texts, no matching)."""
+"""Figures that need no servers: memory per idle session in Redis, one engine turn against a bare
+`transitions` trigger (the floor: the state machine alone, no texts, no matching), and what sealing and
+encoding one record costs."""
 
 from __future__ import annotations
 
 import base64
+import json
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from transitions import Machine
 
 from bench.load import WALK
@@ -19,7 +22,7 @@ from bot.settings import Settings
 from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis
 from bot.store.keyring import Keyring
-from bot.store.sessions import SessionStore
+from bot.store.sessions import SessionStore, reply_json
 from bot.wiring import build_engine
 
 SESSIONS = 100_000
@@ -51,7 +54,7 @@ def session_bytes(count: int = SESSIONS) -> tuple[float, int]:
             server.stop()
 
 
-def per_call_us(fn: Callable[[], None], seconds: float = 1.0) -> float:
+def per_call_us(fn: Callable[[], object], seconds: float = 1.0) -> float:
     calls, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
         for _ in range(100):
@@ -80,3 +83,23 @@ def turn_vs_trigger() -> tuple[float, float]:
 
     model, go = Model(), machine.events["go"]
     return per_call_us(turn), per_call_us(lambda: go.trigger(model))
+
+
+def records() -> dict[str, float]:
+    """µs to seal and open a session record with AES-GCM (what the keyring does) and with Fernet (what it did),
+    and to write a result card's turn record as JSON in one pass against building to_dict() first."""
+    engine = build_engine(Settings())
+    session = Session(fresh=False)
+    replies = [engine.step(session, Incoming(kind, text, at=1795482000.0)) for kind, text in WALK]  # type: ignore[arg-type]
+    card = max(replies, key=lambda r: len(reply_json(r)))
+    text, key = session.to_json(), b"m" * 32
+    keyring, fernet = Keyring((key,)), Fernet(base64.urlsafe_b64encode(key))
+    sealed, token = keyring.seal(text), fernet.encrypt(text.encode())
+    return {
+        "gcm_seal": per_call_us(lambda: keyring.seal(text)),
+        "gcm_open": per_call_us(lambda: keyring.open(sealed)),
+        "fernet_seal": per_call_us(lambda: fernet.encrypt(text.encode())),
+        "fernet_open": per_call_us(lambda: fernet.decrypt(token)),
+        "reply_json": per_call_us(lambda: reply_json(card)),
+        "reply_to_dict_dumps": per_call_us(lambda: json.dumps(card.to_dict(), ensure_ascii=False)),
+    }

@@ -40,6 +40,7 @@ class Settings:
     port: int = 8000
     web_concurrency: int = 2
     worker_threads: int = 8
+    worker_processes: int | None = None  # `serve`'s worker processes; None: one per CPU core, 0: threads in serve
     partitions: int = 16
     simulator: bool = False
     console_secure_cookie: bool = False
@@ -196,6 +197,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=_int(env, "PORT", 8000, minimum=1),
         web_concurrency=_int(env, "WEB_CONCURRENCY", 2),
         worker_threads=_int(env, "KAKEHASHI_WORKER_THREADS", 8),
+        worker_processes=_int(env, "KAKEHASHI_WORKER_PROCESSES", -1, minimum=0)
+        if env.get("KAKEHASHI_WORKER_PROCESSES") else None,
         partitions=_int(env, "KAKEHASHI_PARTITIONS", 16),
         simulator=simulator,
         console_secure_cookie=secure_cookie,

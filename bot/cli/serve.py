@@ -16,20 +16,56 @@ from bot.wiring import build_worker
 log = logging.getLogger("kakehashi")
 
 
-def cmd_serve(settings: Settings) -> int:
-    """gunicorn web processes + stream worker threads, in the foreground, stopped cleanly by SIGTERM.
+def worker_processes(settings: Settings) -> int:
+    """One worker process per core this process may run on (KAKEHASHI_WORKER_PROCESSES overrides): turns are
+    Python, so one process's threads share one core's worth of GIL however many cores there are."""
+    if settings.worker_processes is not None:
+        return settings.worker_processes
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
-    Whatever happens, the embedded Redis this process started stops with it (see bot.store.embedded)."""
+
+def _spawn_worker(settings: Settings) -> subprocess.Popen[bytes]:
+    """A `kakehashi worker` child: the same Redis, data key and log format; dies with serve."""
+    return subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **child_env(settings)},
+                            preexec_fn=die_with_parent)  # noqa: PLW1509 - a crashed serve leaves no worker behind
+
+
+def _stop_children(children: list[subprocess.Popen[bytes]], timeout: float) -> None:
+    """SIGTERM to all at once (each finishes the turn in hand), then wait; kill what is still there."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def cmd_serve(settings: Settings) -> int:
+    """gunicorn web processes + stream worker processes, in the foreground, stopped cleanly by SIGTERM.
+
+    A worker process that exits is started again. Whatever happens, the embedded Redis this process started
+    stops with it (see bot.store.embedded)."""
     settings, r, embedded = prepare(settings)
     worker = web = None
+    workers: list[subprocess.Popen[bytes]] = []
     try:
-        worker = build_worker(settings, r).start()
+        processes = worker_processes(settings)
+        if processes:
+            workers = [_spawn_worker(settings) for _ in range(processes)]
+        else:
+            worker = build_worker(settings, r).start()
         web = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "bot.web.app:create_app()", "--bind", f"{settings.host}:{settings.port}",
              "--workers", str(settings.web_concurrency), "--worker-class", "gthread", "--threads", "8",
              "--graceful-timeout", "10", "--log-level", "warning"],
             env={**os.environ, **child_env(settings)},  # gunicorn's processes: the same Redis, key and log format
-            preexec_fn=die_with_parent,  # noqa: PLW1509 - a crashed serve leaves no web server behind either
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - a crashed serve leaves no web server behind
         )
         banner(settings, sys.stderr if settings.log_format == "json" else sys.stdout)  # stdout: JSON lines only
         done = wait_for_signal()
@@ -37,6 +73,10 @@ def cmd_serve(settings: Settings) -> int:
             if web.poll() is not None:
                 log.error("gunicorn exited with %s", web.returncode)
                 break
+            for n, child in enumerate(workers):
+                if child.poll() is not None and not done.is_set():
+                    log.error("worker process exited with %s; starting another", child.returncode)
+                    workers[n] = _spawn_worker(settings)
         return 0 if done.is_set() else 1
     finally:
         if web is not None and web.poll() is None:
@@ -45,6 +85,7 @@ def cmd_serve(settings: Settings) -> int:
                 web.wait(15)
             except subprocess.TimeoutExpired:
                 web.kill()
+        _stop_children(workers, 20)
         if worker is not None:
             worker.stop()
         if embedded:

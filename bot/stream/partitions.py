@@ -82,9 +82,10 @@ class PartitionQueue:
             if start == "0-0":
                 return
 
-    def read(self, p: int, count: int = 50) -> list[Entry]:
-        """Our own pending entries first (oldest), then new ones: arrival order is kept."""
-        for cursor in ("0", ">"):
+    def read(self, p: int, count: int = 50, pending: bool = True) -> list[Entry]:
+        """Our own pending entries first (oldest), then new ones: arrival order is kept. `pending=False` when
+        we know we hold none (the last batch was settled whole): one round trip instead of two."""
+        for cursor in ("0", ">") if pending else (">",):
             got: Any = self.redis.xreadgroup(GROUP, self.consumer, {keys.stream(p): cursor}, count=count)
             entries = [Entry(eid, f.get("u", ""), f.get("e", "")) for _, items in got for eid, f in items if f]
             if entries:
@@ -101,6 +102,41 @@ class PartitionQueue:
 
     def attempt(self, p: int, entry: Entry) -> int:
         return int(self.redis.hincrby(keys.attempts(p), entry.id, 1))
+
+    def attempts(self, p: int, entries: list[Entry]) -> list[int]:
+        """Count an attempt of every entry of a batch, in one round trip (before the turns: an event that
+        kills its worker still counts towards the dead letters)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for entry in entries:
+            pipe.hincrby(keys.attempts(p), entry.id, 1)
+        return [int(n) for n in pipe.execute()]
+
+    def settle(self, p: int, done: list[Entry], forgiven: list[Entry]) -> None:
+        """A batch's end in one round trip: acknowledge and delete what was finished with, and take back the
+        attempts of entries that were not tried (held behind an earlier event of their person) or failed for
+        a reason outside them."""
+        if not done and not forgiven:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        if done:
+            ids = [entry.id for entry in done]
+            pipe.xack(keys.stream(p), GROUP, *ids)
+            pipe.xdel(keys.stream(p), *ids)
+            pipe.hdel(keys.attempts(p), *ids)
+        for entry in forgiven:
+            pipe.hincrby(keys.attempts(p), entry.id, -1)
+        pipe.execute()
+
+    def park(self, p: int, parked: list[tuple[Entry, str]]) -> None:
+        """Copy events that keep failing to the dead letters (acknowledged afterwards, with the batch). Stamped
+        with the wall clock, like the stream ids beside it: an operator reads when it really happened."""
+        if not parked:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for entry, reason in parked:
+            pipe.xadd(keys.DEADLETTERS, {"u": entry.user, "e": entry.payload, "reason": reason, "partition": p,
+                                         "at": int(time.time())}, maxlen=10_000, approximate=True)
+        pipe.execute()
 
     def forgive(self, p: int, entry: Entry) -> None:
         """Take back an attempt that failed for a reason outside the event (LINE down): only attempts that

@@ -115,7 +115,8 @@ def test_serve_killed_takes_its_redis_and_web_server_with_it(tmp_path: Path) -> 
             time.sleep(0.1)
         redis_pid = int((tmp_path / "var" / "redis.pid").read_text())
         children = [int(p) for p in Path(f"/proc/{serve.pid}/task/{serve.pid}/children").read_text().split()]
-        assert redis_pid in children and len(children) == 2  # redis-server and gunicorn
+        workers = len(os.sched_getaffinity(0))  # serve's worker processes: one per core by default
+        assert redis_pid in children and len(children) == 2 + workers  # redis-server, gunicorn and the workers
         serve.send_signal(signal.SIGKILL)
         serve.wait()
         assert all(gone_within(pid, 15) for pid in children)
