@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+# What a reply may hold: LINE's limits, which every transport is held to and the content checker enforces.
+MAX_CHOICES = 13  # quick-reply buttons under one message
+MAX_LABEL = 20  # characters on a button
+MAX_POSTBACK_BYTES = 300  # a button's data
+MAX_TEXT = 5000  # characters in one text message
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -14,10 +14,9 @@ from bot.content.texts import Texts
 from bot.directory.in_words import OpenNow
 from bot.directory.windows import Window
 from bot.engine import referral
-from bot.engine.replies import Card, Choice, Message, Reply, Text
+from bot.engine.replies import MAX_CHOICES, Card, Choice, Message, Reply, Text
 from bot.engine.session import MENU_FLOW, Session
 
-MAX_CHOICES = 13
 EARLIEST_YEARS = 60  # how far back the date picker goes: a marriage, a separation, an act long ago
 
 

@@ -15,14 +15,10 @@ import json
 import re
 from typing import Any
 
-from bot.engine.replies import Card, Choice, Reply, Text
+from bot.engine.replies import MAX_CHOICES, MAX_LABEL, MAX_POSTBACK_BYTES, MAX_TEXT, Card, Choice, Reply, Text
 
 Message = dict[str, Any]  # one message as the Messaging API takes it
 
-MAX_TEXT = 5000
-MAX_QUICK_REPLIES = 13
-MAX_LABEL = 20
-MAX_POSTBACK_BYTES = 300
 MAX_ALT_TEXT = 400  # LINE allows 1,500; a notification shows far less
 MAX_BUBBLE_BYTES = 24_000  # LINE refuses a bubble over 30 KB of JSON; keep a margin
 MAX_SECTION_TEXT = 2000  # a longer section body goes on in the next part of the card
@@ -175,8 +171,8 @@ def render(reply: Reply) -> list[Message]:
         else:
             messages += [{"type": "flex", "altText": _alt(message), "contents": contents}
                          for contents in card_contents(message)]
-    if len(reply.choices) > MAX_QUICK_REPLIES:
-        raise RenderError(f"more than {MAX_QUICK_REPLIES} quick replies ({len(reply.choices)})")
+    if len(reply.choices) > MAX_CHOICES:
+        raise RenderError(f"more than {MAX_CHOICES} quick replies ({len(reply.choices)})")
     if reply.choices and messages:
         messages[-1]["quickReply"] = {"items": [{"type": "action", "action": _action(c)} for c in reply.choices]}
     return messages

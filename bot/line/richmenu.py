@@ -18,11 +18,12 @@ import yaml
 from PIL import Image, UnidentifiedImageError
 
 from bot.content.texts import LANGUAGES, Texts
+from bot.engine.replies import MAX_LABEL, MAX_POSTBACK_BYTES
 from bot.settings import Settings
 
 # LINE's limits for a rich menu (Messaging API reference, "Rich menu object" and "Upload rich menu image").
 MIN_WIDTH, MAX_WIDTH, MIN_HEIGHT, MIN_RATIO = 800, 2500, 250, 1.45
-MAX_AREAS, MAX_CHAT_BAR, MAX_NAME, MAX_LABEL, MAX_DATA, MAX_DISPLAY_TEXT = 20, 14, 300, 20, 300, 300
+MAX_AREAS, MAX_CHAT_BAR, MAX_NAME, MAX_DISPLAY_TEXT = 20, 14, 300, 300  # the rich menu's own limits
 MAX_IMAGE_BYTES = 1024 * 1024
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 LAYOUT_TAG = "kakehashi-layout"  # a PNG text chunk: which layout the picture was drawn for
@@ -173,8 +174,9 @@ def _area_problems(spec: RichMenuSpec, area: Area, known: set[str]) -> list[str]
     for lang, label in area.labels.items():
         if not 1 <= len(label) <= MAX_LABEL:
             found.append(f"{lang} label {label!r} must be 1-{MAX_LABEL} characters")
-    if len(area.data.encode()) > MAX_DATA or len(spec.label(area)) > MAX_DISPLAY_TEXT:
-        found.append(f"postback data must be at most {MAX_DATA} bytes, display text {MAX_DISPLAY_TEXT} characters")
+    if len(area.data.encode()) > MAX_POSTBACK_BYTES or len(spec.label(area)) > MAX_DISPLAY_TEXT:
+        found.append(f"postback data must be at most {MAX_POSTBACK_BYTES} bytes, "
+                     f"display text {MAX_DISPLAY_TEXT} characters")
     return found
 
 

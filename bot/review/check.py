@@ -15,6 +15,7 @@ from bot.content.flows import FLOW_PREFIX, INPUT_FORMATS, Flow, Node
 from bot.content.texts import LANGUAGES, Texts
 from bot.directory.in_words import DAY_KEYS
 from bot.directory.windows import CHANNELS, ELIGIBILITY, Window
+from bot.engine.replies import MAX_CHOICES, MAX_LABEL, MAX_POSTBACK_BYTES
 from bot.engine.session import MENU_FLOW
 from bot.engine.shortcuts import EMERGENCY_NODE
 from bot.review.check_windows import note_keys, window_problems
@@ -53,7 +54,6 @@ ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 RAW_YEN = re.compile(r"(?<![\d,])(?:\d{2,3},\d{3}|\d{1,3}(?:,\d{3}){2,}|\d{5,})円|¥\s*\d")  # 10,000円 and up
 BARE_MONEY = re.compile(r"(?:¥\{[\w.]+\}|\{[\w.]+\}\s*円)")
 DATE_NAMES = re.compile(r"(?:last_day|_date|_since|\.since)$")
-MAX_LABEL, MAX_CHOICES, MAX_POSTBACK_BYTES = 20, 13, 300
 RESULT_BUTTONS = 5  # besides its options, a result offers up to 2 calls, "menu", "human" and "close"
 
 

@@ -25,6 +25,7 @@ from itsdangerous import BadSignature, Signer
 
 from bot.clock import Clock
 from bot.desk.tickets import CLOSED_AT, tickets_of_key
+from bot.engine.replies import MAX_TEXT
 from bot.line import richmenu
 from bot.local_chat import LocalChat
 from bot.store.keyring import Keyring
@@ -34,7 +35,6 @@ from bot.web.console.web import HEADERS
 simulator = Blueprint("simulator", __name__, template_folder="templates", static_folder="static")
 COOKIE = "kh_sim"
 KINDS = ("text", "postback", "sticker", "follow", "media", "location")
-MAX_TEXT = 5000
 MAX_WAIT_S = 10.0  # a long poll holds one web thread: keep it short
 MAX_POLLERS = 4  # long polls waiting at once per web process (gunicorn gives each 8 threads)
 RETRY_S = 1  # when no long poll is free, ask again after this long
