@@ -20,6 +20,7 @@ from bot.clock import Clock, system_clock
 from bot.engine.replies import Reply
 from bot.line.render import render
 from bot.line.sender import LOADING_S
+from bot.store import keys
 from bot.store.keyring import Keyring
 from bot.stream.envelope import Envelope, Undeliverable
 from bot.stream.inbox import Inbox
@@ -30,8 +31,7 @@ OUTBOX_TTL = 24 * 3600
 BLOCK_S = 1.0  # one BLPOP at most this long, well under the client's socket timeout
 
 
-def outbox_key(user: str) -> str:
-    return f"kh:{{{user}}}:outbox"
+outbox_key = keys.outbox
 
 
 class LocalTransport:

@@ -20,6 +20,7 @@ import redis
 
 from bot.clock import Clock, system_clock
 from bot.engine.replies import TicketNote
+from bot.store import keys
 from bot.store.keyring import Keyring
 
 QUEUED, WITH_COUNSELOR, CLOSED = "queued", "with_counselor", "closed"
@@ -27,11 +28,8 @@ OUTCOMES = ("houterasu", "lawyer", "dv_centre", "police", "resolved", "no_respon
 ENDINGS = ("cancel", "closed_chat")  # how the person ends a ticket (a timeout is the desk's doing)
 DANGER, NORMAL = 0, 1  # priority: lower is read first
 
-WAITING = "kh:{handoff}:waiting"  # ticket → priority and age, the queue counselors see
-HELD = "kh:{handoff}:held"  # ticket → when a counselor claimed it
-EXPIRING = "kh:{handoff}:expiring"  # queued ticket → when nobody having taken it, the person is told
-CLOSED_AT = "kh:{handoff}:closed"  # ticket → when it closed (content expires after the retention period)
-OWNERS = "kh:{handoff}:owners"  # ticket → user key (a pseudonym; never shown in the console)
+WAITING, HELD, EXPIRING = keys.HANDOFF_WAITING, keys.HANDOFF_HELD, keys.HANDOFF_EXPIRING
+CLOSED_AT, OWNERS = keys.HANDOFF_CLOSED, keys.HANDOFF_OWNERS
 
 # KEYS[1] ticket record; ARGV: from-status, to-status, then field/value pairs to set.
 _MOVE = """
@@ -42,16 +40,7 @@ return 1
 """
 
 
-def record_key(user: str, ticket: str) -> str:
-    return f"kh:{{{user}}}:ticket:{ticket}"
-
-
-def transcript_key(user: str, ticket: str) -> str:
-    return f"kh:{{{user}}}:ticket:{ticket}:log"
-
-
-def tickets_of_key(user: str) -> str:
-    return f"kh:{{{user}}}:tickets"
+record_key, transcript_key, tickets_of_key = keys.ticket, keys.transcript, keys.tickets_of
 
 
 @dataclass(frozen=True)

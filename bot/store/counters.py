@@ -21,7 +21,9 @@ from typing import cast
 
 import redis
 
-KEY = "kh:{metrics}:counts"
+from bot.store import keys
+
+KEY = keys.COUNTS
 FLUSH_AFTER_S = 0.2
 RETRY_AFTER_S = 1.0
 

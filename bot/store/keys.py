@@ -49,3 +49,59 @@ def attempts(partition: int) -> str:
 DEADLETTERS = "kh:{deadletters}:events"
 WORKERS = "kh:{workers}:alive"
 DOORBELL = "kh:{doorbell}:partitions"  # partitions with new work, for idle workers blocked on it
+
+
+def user_prefix(user: str) -> str:
+    """What every key of one person starts with (erasing their data deletes everything under it)."""
+    return f"kh:{{{user}}}:"
+
+
+def outbox(user: str) -> str:
+    """A local chat's (terminal, simulator) answers, waiting to be read."""
+    return f"kh:{{{user}}}:outbox"
+
+
+def ticket(user: str, ticket_id: str) -> str:
+    return f"kh:{{{user}}}:ticket:{ticket_id}"
+
+
+def transcript(user: str, ticket_id: str) -> str:
+    return f"kh:{{{user}}}:ticket:{ticket_id}:log"
+
+
+def tickets_of(user: str) -> str:
+    return f"kh:{{{user}}}:tickets"
+
+
+# The counselors' queue: indexes over every person's tickets, under one tag.
+HANDOFF_WAITING = "kh:{handoff}:waiting"  # ticket → priority and age, the queue counselors see
+HANDOFF_HELD = "kh:{handoff}:held"  # ticket → when a counselor claimed it
+HANDOFF_EXPIRING = "kh:{handoff}:expiring"  # queued ticket → when nobody having taken it, the person is told
+HANDOFF_CLOSED = "kh:{handoff}:closed"  # ticket → when it closed (content expires after the retention period)
+HANDOFF_OWNERS = "kh:{handoff}:owners"  # ticket → user key (a pseudonym; never shown in the console)
+
+# The console: accounts, logins, attempts, canned replies and the audit log, under one tag.
+CONSOLE_OPERATORS = "kh:{console}:operators"
+CONSOLE_AUDIT = "kh:{console}:audit"
+CONSOLE_CANNED = "kh:{console}:canned"
+
+
+def console_login(login_id: str) -> str:
+    return f"kh:{{console}}:login:{login_id}"
+
+
+def login_failures(name: str) -> str:
+    """Hashed: what someone typed as a name is not stored as it was typed."""
+    return "kh:{console}:failures:" + hashlib.sha256(name.strip().lower().encode()).hexdigest()[:32]
+
+
+def login_failures_from(address: str) -> str:
+    return "kh:{console}:failures-from:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def simulator_limit(what: str, address: str) -> str:
+    """How many `what` (visitors, events) one client address made in the current window."""
+    return f"kh:{{simulator}}:{what}:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+COUNTS = "kh:{metrics}:counts"  # every process's counters, added together

@@ -189,7 +189,7 @@ class SessionStore:
     def _keys_of(self, user: str) -> list[str]:
         """Every key under the person's hash tag. On a cluster they all sit in one slot, so only that slot is
         listed, on the node that owns it; one server is scanned (SCAN on a cluster would read every node)."""
-        prefix = f"kh:{{{user}}}:"
+        prefix = keys.user_prefix(user)
         if not isinstance(self.redis, redis.RedisCluster):
             return list(self.redis.scan_iter(match=prefix + "*", count=500))
         slot = self.redis.keyslot(prefix)

@@ -13,7 +13,9 @@ from typing import cast
 
 import redis
 
-AUDIT = "kh:{console}:audit"
+from bot.store import keys
+
+AUDIT = keys.CONSOLE_AUDIT
 ACTIONS = ("login", "login_failed", "logout", "viewed", "claimed", "replied", "closed", "canned_changed")
 KEEP = 200_000  # entries (approximate trim): years of a small team's work, without growing for ever
 

@@ -16,8 +16,9 @@ import redis
 import yaml
 
 from bot.content.texts import LANGUAGES, MissingText, Texts
+from bot.store import keys
 
-EDITED = "kh:{console}:canned"
+EDITED = keys.CONSOLE_CANNED
 MAX_SOURCE = 64 * 1024
 
 

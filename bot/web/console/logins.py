@@ -11,11 +11,12 @@ passwords are ever verified per name per window, and MAX_ADDRESS_FAILURES per cl
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import cast
 
 import redis
+
+from bot.store import keys
 
 LIFETIME = 12 * 3600  # a shift, then log in again
 MAX_FAILURES = 5
@@ -44,17 +45,7 @@ return 1
 """
 
 
-def login_key(login_id: str) -> str:
-    return f"kh:{{console}}:login:{login_id}"
-
-
-def failures_key(name: str) -> str:
-    """Hashed: what someone typed as a name is not stored as it was typed."""
-    return "kh:{console}:failures:" + hashlib.sha256(name.strip().lower().encode()).hexdigest()[:32]
-
-
-def address_key(address: str) -> str:
-    return "kh:{console}:failures-from:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+login_key, failures_key, address_key = keys.console_login, keys.login_failures, keys.login_failures_from
 
 
 class Logins:

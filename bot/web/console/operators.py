@@ -17,7 +17,9 @@ import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-OPERATORS = "kh:{console}:operators"
+from bot.store import keys
+
+OPERATORS = keys.CONSOLE_OPERATORS
 COUNSELOR, ADMIN = "counselor", "admin"
 ROLES = (COUNSELOR, ADMIN)
 NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")

@@ -14,7 +14,6 @@ finds a free thread.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import threading
 from typing import Any, cast
@@ -28,6 +27,7 @@ from bot.desk.tickets import CLOSED_AT, tickets_of_key
 from bot.engine.replies import MAX_TEXT
 from bot.line import richmenu
 from bot.local_chat import LocalChat
+from bot.store import keys
 from bot.store.keyring import Keyring
 from bot.stream.inbox import Inbox
 from bot.web.console.web import HEADERS
@@ -76,8 +76,7 @@ def _person() -> str:
 def _within(what: str, limit: int, window: int) -> bool:
     """Count one more `what` from this client address in a fixed window; False once past `limit`."""
     r = current_app.extensions["kakehashi.simulator"][0]
-    address = hashlib.sha256((request.remote_addr or "?").encode()).hexdigest()[:32]
-    key = f"kh:{{simulator}}:{what}:{address}"
+    key = keys.simulator_limit(what, request.remote_addr or "?")
     return int(r.eval(_COUNT, 1, key, window)) <= limit
 
 
