@@ -19,13 +19,11 @@ from typing import Any, cast
 import redis
 
 from bot.clock import Clock, system_clock
-from bot.engine.replies import TicketNote
+from bot.engine.replies import CLOSED, ENDED_BY_PERSON, QUEUED, WITH_COUNSELOR, TicketAction, TicketNote
 from bot.store import keys
 from bot.store.keyring import Keyring
 
-QUEUED, WITH_COUNSELOR, CLOSED = "queued", "with_counselor", "closed"
 OUTCOMES = ("houterasu", "lawyer", "dv_centre", "police", "resolved", "no_response")  # a counselor's choice
-ENDINGS = ("cancel", "closed_chat")  # how the person ends a ticket (a timeout is the desk's doing)
 DANGER, NORMAL = 0, 1  # priority: lower is read first
 
 WAITING, HELD, EXPIRING = keys.HANDOFF_WAITING, keys.HANDOFF_HELD, keys.HANDOFF_EXPIRING
@@ -120,7 +118,7 @@ class TicketStore:
 
     def write_note(self, pipe: Any, user: str, chat_id: str, note: TicketNote) -> None:
         """What a turn did to the ticket, in the turn's transaction: written once with the session."""
-        if note.action == "open" and note.summary is not None:
+        if note.action is TicketAction.OPEN and note.summary is not None:
             self.write_open(pipe, user, note.ticket, chat_id, Summary.from_dict(note.summary),
                             DANGER if note.danger else NORMAL,
                             note.at, note.expires)
@@ -136,10 +134,10 @@ class TicketStore:
     def settle(self, user: str, note: TicketNote, now: float) -> None:
         """After the turn's transaction (again after a crash: idempotent): close what the person ended,
         and bring the console's index up to date."""
-        if note.action in ENDINGS:
+        if note.action in ENDED_BY_PERSON:
             for status in (QUEUED, WITH_COUNSELOR):
                 self.move(user, note.ticket, status, CLOSED, outcome=note.action, closed_at=now, publish=False)
-        if note.action != "erased":
+        if note.action is not TicketAction.ERASED:
             self.publish(user, note.ticket)
 
     # ── status changes that may race: one script on the record ────────────────────────────

@@ -13,7 +13,7 @@ from typing import Protocol
 from bot.content.flows import Node
 from bot.engine import shortcuts
 from bot.engine.handoff import Handoff
-from bot.engine.replies import Reply
+from bot.engine.replies import Reply, TicketAction
 from bot.engine.safety_replies import closed
 from bot.engine.session import Session
 from bot.engine.turn import Turn
@@ -81,7 +81,7 @@ def _quiet(on: bool) -> Run:
 
 
 def _close(engine: Engine, s: Session, turn: Turn) -> Reply:
-    return Handoff.ended_by_person(s, closed(turn), "closed_chat")
+    return Handoff.ended_by_person(s, closed(turn), TicketAction.CLOSED_CHAT)
 
 
 def _erase(engine: Engine, s: Session, turn: Turn) -> Reply:

@@ -19,7 +19,7 @@ from bot.directory.windows import Window
 from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import Handoff
 from bot.engine.inputs import Incoming
-from bot.engine.replies import Reply, parse_tap
+from bot.engine.replies import Reply, TicketAction, parse_tap
 from bot.engine.safety_replies import danger_reply, erased
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.turn import Turn
@@ -116,7 +116,7 @@ class Engine:
         if s.confirming == "erase":
             s.confirming = ""
             if command == "erase_yes" or (not command and normalize(inc.text) in map(normalize, YES)):
-                return Handoff.ended_by_person(s, erased(turn), "erased")
+                return Handoff.ended_by_person(s, erased(turn), TicketAction.ERASED)
             turn.say("privacy.erase_cancelled")
             if not command:
                 return self._where(s, turn)

@@ -17,12 +17,11 @@ from bot.content.flows import Flow, Node
 from bot.content.texts import MissingText, Texts, show
 from bot.directory.windows import Window, is_open, next_opening
 from bot.engine.inputs import Incoming
-from bot.engine.replies import Reply, Text, TicketNote, parse_tap
+from bot.engine.replies import QUEUED, WITH_COUNSELOR, Reply, Text, TicketAction, TicketNote, parse_tap
 from bot.engine.safety_replies import danger_reply
 from bot.engine.session import Session
 from bot.engine.turn import Turn
 
-QUEUED, WITH_COUNSELOR = "queued", "with_counselor"
 ACKNOWLEDGED = "handoff_acknowledged"  # in answers: the ticket whose waiting period was acknowledged
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
 
@@ -55,7 +54,7 @@ class Handoff:
         open_now = hours is None or is_open(hours, at)
         starts = at if open_now or hours is None else (next_opening(hours, at) or at)
         turn.say("handoff.queued_open" if open_now else "handoff.queued_later")
-        note = TicketNote(s.ticket, "open", summary=self.summarize(s), danger=bool(s.answers.get("danger")),
+        note = TicketNote(s.ticket, TicketAction.OPEN, summary=self.summarize(s), danger=bool(s.answers.get("danger")),
                           at=at.timestamp(), expires=starts.timestamp() + self.handoff_timeout)
         return replace(turn.reply((turn.command("cancel"),)), ticket=note)
 
@@ -69,17 +68,19 @@ class Handoff:
             tid, s.handoff, s.ticket = s.ticket, "", ""
             turn.say("handoff.cancelled")
             reply = turn.where(self.node_of(s))
-            note = TicketNote(tid, "cancel", said + (("bot", self._staff("cancelled")),), at=turn.at.timestamp())
+            note = TicketNote(tid, TicketAction.CANCEL, said + (("bot", self._staff("cancelled")),),
+                              at=turn.at.timestamp())
             return replace(reply, ticket=note)
         if danger:
             reply = danger_reply(turn, danger, ways_on=("cancel", "close"), then=None)
             turn.say("handoff.danger_noted")
             reply = replace(reply, messages=tuple(turn.messages))
-            note = TicketNote(s.ticket, "relay", said + (("bot", self._staff("danger_shown")),), danger=True,
+            note = TicketNote(s.ticket, TicketAction.RELAY, said + (("bot", self._staff("danger_shown")),), danger=True,
                               summary=self.summarize(s),  # with every kind of danger seen so far
                               at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
             return replace(reply, ticket=note)
-        note = TicketNote(s.ticket, "relay", said, at=turn.at.timestamp(), message_id=inc.params.get("message_id", ""))
+        note = TicketNote(s.ticket, TicketAction.RELAY, said, at=turn.at.timestamp(),
+                          message_id=inc.params.get("message_id", ""))
         if self._acknowledge(s, turn):
             return replace(turn.reply((turn.command("cancel"),)), ticket=note)
         return Reply(silent=True, ticket=note)
@@ -98,11 +99,11 @@ class Handoff:
         """The bot answered mid-handoff (emergency numbers, where to ask): the counselor sees that it did."""
         if command not in self.shown or reply.ticket is not None:
             return reply
-        return replace(reply, ticket=TicketNote(s.ticket, "relay", (("bot", self._staff(f"shown_{command}")),),
-                                                at=turn.at.timestamp()))
+        line = ("bot", self._staff(f"shown_{command}"))
+        return replace(reply, ticket=TicketNote(s.ticket, TicketAction.RELAY, (line,), at=turn.at.timestamp()))
 
     @staticmethod
-    def ended_by_person(s: Session, reply: Reply, why: str) -> Reply:
+    def ended_by_person(s: Session, reply: Reply, why: TicketAction) -> Reply:
         """The person closed the chat or erased their data mid-handoff: the ticket ends with it."""
         tid = s.ticket
         s.handoff, s.ticket = "", ""

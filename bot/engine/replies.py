@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
+from enum import StrEnum
 from typing import Any
 
 # What a reply may hold: LINE's limits, which every transport is held to and the content checker enforces.
@@ -66,16 +67,30 @@ class Card:
 Message = Text | Card
 
 
+# A handoff's states: the session's (Session.handoff, "" when the bot answers) and its ticket's.
+QUEUED, WITH_COUNSELOR, CLOSED = "queued", "with_counselor", "closed"
+
+
+class TicketAction(StrEnum):
+    """What a turn does to the ticket."""
+
+    OPEN = "open"  # a new ticket, with the triage summary
+    RELAY = "relay"  # lines for the transcript (and, after danger, a fresh summary)
+    CANCEL = "cancel"  # the person cancelled while waiting
+    CLOSED_CHAT = "closed_chat"  # the person closed the chat (とじる)
+    ERASED = "erased"  # the person erased their data: the ticket goes with it
+
+
+ENDED_BY_PERSON = (TicketAction.CANCEL, TicketAction.CLOSED_CHAT)  # a timeout is the desk's doing
+
+
 @dataclass(frozen=True)
 class TicketNote:
     """What a turn did to the person's handoff ticket; the store writes it in the turn's transaction.
-
-    `action`: open (a new ticket with `summary`), relay (only `lines`), cancel or closed_chat (the person
-    ended it), end (the desk ended it; nothing to write). `lines` are (who, text) for the transcript.
-    """
+    `lines` are (who, text) for the transcript."""
 
     ticket: str
-    action: str
+    action: TicketAction
     lines: tuple[tuple[str, str], ...] = ()
     summary: dict[str, Any] | None = None
     danger: bool = False  # raise the ticket's priority: danger was seen
@@ -112,7 +127,8 @@ class Reply:
         choices = tuple(Choice(**c) for c in data.get("choices", []))
         flags = {k: bool(data.get(k, False)) for k in ("silent", "erase", "quiet")}
         note = data.get("ticket")
-        ticket = TicketNote(**{**note, "lines": tuple(tuple(x) for x in note.get("lines", ()))}) if note else None
+        ticket = TicketNote(**{**note, "action": TicketAction(note["action"]),
+                               "lines": tuple(tuple(x) for x in note.get("lines", ()))}) if note else None
         return cls(tuple(messages), choices, **flags, ticket=ticket)
 
 
