@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bot.desk.desk import Desk
-from bot.desk.tickets import DANGER, NORMAL, Line, Summary, Ticket
+from bot.desk.records import DANGER, NORMAL, Line, Summary, Ticket
 from bot.engine.handoff import new_ticket_id
 from bot.store import keys
 from bot.stream.envelope import Envelope

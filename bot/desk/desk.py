@@ -12,7 +12,9 @@ import uuid
 from collections.abc import Callable
 from enum import Enum
 
-from bot.desk.tickets import CLOSED, OUTCOMES, QUEUED, WITH_COUNSELOR, Line, Ticket, TicketStore
+from bot.desk.records import OUTCOMES, Line, Ticket
+from bot.desk.tickets import TicketStore
+from bot.engine.replies import CLOSED, QUEUED, WITH_COUNSELOR
 from bot.stream.envelope import Envelope
 from bot.stream.inbox import Inbox
 

@@ -12,19 +12,17 @@ only one of them finds the ticket still `queued`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any, cast
 
 import redis
 
 from bot.clock import Clock, system_clock
+from bot.desk.records import DANGER, NORMAL, Line, Summary, Ticket
 from bot.engine.replies import CLOSED, ENDED_BY_PERSON, QUEUED, WITH_COUNSELOR, TicketAction, TicketNote
 from bot.store import keys
 from bot.store.keyring import Keyring
-
-OUTCOMES = ("houterasu", "lawyer", "dv_centre", "police", "resolved", "no_response")  # a counselor's choice
-DANGER, NORMAL = 0, 1  # priority: lower is read first
 
 WAITING, HELD, EXPIRING = keys.HANDOFF_WAITING, keys.HANDOFF_HELD, keys.HANDOFF_EXPIRING
 CLOSED_AT, OWNERS = keys.HANDOFF_CLOSED, keys.HANDOFF_OWNERS
@@ -39,59 +37,6 @@ return 1
 
 
 record_key, transcript_key, tickets_of_key = keys.ticket, keys.transcript, keys.tickets_of
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a ticket's transcript. `who`: user, counselor or bot (what the bot told the person)."""
-
-    who: str
-    text: str
-    at: float
-    by: str = ""  # the counselor's name, for counselor lines
-    mid: str = ""  # LINE's message id of a person's line: an unsent message is removed
-
-
-@dataclass(frozen=True)
-class Summary:
-    """The triage so far, readable by a person: flow title, question → answer pairs, danger seen."""
-
-    topic: str = ""
-    answers: tuple[tuple[str, str], ...] = ()
-    danger: tuple[str, ...] = ()
-    lang: str = "ja"
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Summary:
-        """From the engine's note (bot/engine/handoff.py summarize) or what to_json wrote."""
-        return cls(data.get("topic", ""), tuple(tuple(a) for a in data.get("answers", [])),  # type: ignore[misc]
-                   tuple(data.get("danger", [])), data.get("lang", "ja"))
-
-    @classmethod
-    def from_json(cls, raw: str) -> Summary:
-        return cls.from_dict(json.loads(raw))
-
-
-@dataclass
-class Ticket:
-    id: str
-    user: str
-    status: str
-    priority: int
-    created: float
-    expires: float
-    summary: Summary = field(default_factory=Summary)
-    counselor: str = ""
-    claimed_at: float = 0.0
-    closed_at: float = 0.0
-    outcome: str = ""
-
-    @property
-    def danger(self) -> bool:
-        return self.priority == DANGER
 
 
 class TicketStore:

@@ -14,7 +14,9 @@ import time
 import pytest
 
 from bot.desk.desk import Desk, Sent
-from bot.desk.tickets import CLOSED, DANGER, QUEUED, WITH_COUNSELOR, Ticket, TicketStore, record_key
+from bot.desk.records import DANGER, Ticket
+from bot.desk.tickets import TicketStore, record_key
+from bot.engine.replies import CLOSED, QUEUED, WITH_COUNSELOR
 from bot.local_chat import LocalChat
 from bot.store.keyring import resolve_keyring
 from bot.stream.inbox import Inbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.desk.desk import COUNSELOR, HANDOFF_END
-from bot.desk.tickets import CLOSED, WITH_COUNSELOR
+from bot.engine.replies import CLOSED, WITH_COUNSELOR
 from bot.web.console.audit import Audit
 from tests.console import delivered, desk_of, logged_in, open_ticket, post_form
 

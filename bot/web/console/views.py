@@ -11,7 +11,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.desk.desk import MAX_MESSAGE, Sent
-from bot.desk.tickets import CLOSED, OUTCOMES, QUEUED, WITH_COUNSELOR, Ticket
+from bot.desk.records import OUTCOMES, Ticket
+from bot.engine.replies import CLOSED, QUEUED, WITH_COUNSELOR
 from bot.web.console.canned import CannedError
 from bot.web.console.display import OUTCOMES as OUTCOME_LABELS
 from bot.web.console.web import console, ctx, me
