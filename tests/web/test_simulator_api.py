@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.store.connection import open_redis
+from bot.store.embedded import EmbeddedRedis
 from bot.web.app import create_app
 
 
@@ -96,3 +98,16 @@ def test_a_long_poll_answers_in_time_however_long_it_waits(settings, redis_url, 
     assert waited.status_code == 200 and waited.get_json() == {"entries": []}
     assert 2.4 < time.monotonic() - started < 4
     impatient.close()
+
+
+def test_redis_going_away_mid_poll_is_a_503_to_retry_not_a_500(settings, tmp_path, clock) -> None:  # noqa: ANN001
+    """A restart of Redis (or the end of a test run) while a browser polls: a clean 503 the page retries."""
+    server = EmbeddedRedis(tmp_path / "own-redis").start()
+    try:
+        client = create_app(settings.with_(simulator=True, redis_url=server.url), open_redis(server.url),
+                            clock).test_client()
+        assert client.get("/simulator/").status_code == 200
+    finally:
+        server.stop()
+    answer = client.get("/simulator/api/messages?wait=1")
+    assert answer.status_code == 503 and answer.get_json()["retry"] >= 1 and answer.headers["Retry-After"]

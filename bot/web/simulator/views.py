@@ -107,6 +107,14 @@ def _too_many(what: str) -> tuple[Response, int]:
     return jsonify(error=f"too many {what} from this address: try again later"), 429
 
 
+@simulator.errorhandler(redis.RedisError)
+def redis_away(_: redis.RedisError) -> tuple[Response, int]:
+    """Redis restarting (or gone as a test ends) is not a bug: the page says it is retrying, and asks again."""
+    response = jsonify(error="the bot's store is not reachable; retrying", retry=RETRY_S)
+    response.headers["Retry-After"] = str(RETRY_S)
+    return response, 503
+
+
 @simulator.after_request
 def protect(response: Response) -> Response:
     """The console's headers: scripts and styles only from our own files, no framing, nothing cached."""
