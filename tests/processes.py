@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.clock import Clock
 from tests.conftest import DATA_KEY, SECRET
 from tests.fake_line import FakeLineApi
 from tests.instants import JST
+from tests.line_events import sign
 
 
 def free_port() -> int:
@@ -77,3 +79,34 @@ class Processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
             process.wait()
+
+
+def status_of(request: urllib.request.Request | str, timeout: float = 30) -> int:
+    """The HTTP status a request gets: an error status too, and 0 when nothing answered."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except OSError:
+        return 0
+
+
+def signed_post(base: str, body: str, secret: str = SECRET, timeout: float = 30) -> int:
+    """POST /callback with a body signed as LINE signs it."""
+    request = urllib.request.Request(f"{base}/callback", data=body.encode(), method="POST", headers={
+        "X-Line-Signature": sign(body, secret), "Content-Type": "application/json"})
+    return status_of(request, timeout)
+
+
+def start_serve(env: dict[str, str], port: int, timeout: float = 30) -> tuple[str, subprocess.Popen[str]]:
+    """`kakehashi serve` as a deployer runs it; returns its base URL once /readyz says it is ready."""
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env={**env, "PORT": str(port)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while status_of(f"{base}/readyz", timeout=2) != 200:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert time.monotonic() < deadline, "serve did not become ready"
+        time.sleep(0.1)
+    return base, process

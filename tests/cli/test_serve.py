@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,31 +17,17 @@ from bot.clock import Clock
 from tests import line_events as ev
 from tests.conftest import DATA_KEY, Backend
 from tests.fake_line import FakeLineApi
-from tests.processes import free_port, pinned_now
+from tests.processes import free_port, pinned_now, signed_post, start_serve, status_of
 
 SECRET = "serve-test-secret"
 
 
 def get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except OSError:
-        return 0
+    return status_of(url, timeout=2)
 
 
 def post(base: str, *events: dict) -> int:
-    body = ev.body(*events)
-    request = urllib.request.Request(f"{base}/callback", data=body.encode(), method="POST",
-                                     headers={"X-Line-Signature": ev.sign(body, SECRET),
-                                              "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return signed_post(base, ev.body(*events), SECRET, timeout=5)
 
 
 @pytest.fixture
@@ -60,14 +42,7 @@ def served(tmp_path: Path, fake_line: FakeLineApi, backend: Backend, request: py
     if backend.cluster:
         request.getfixturevalue("r")  # flushed: nothing an earlier test left for this worker to answer
         env.update(REDIS_URL=backend.url, KAKEHASHI_REDIS_CLUSTER="1", KAKEHASHI_DATA_KEY=DATA_KEY)
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while get(f"{base}/readyz") != 200:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        assert time.time() < deadline, "serve did not become ready"
-        time.sleep(0.1)
+    base, process = start_serve(env, port)
     yield base, process
     if process.poll() is None:
         process.kill()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,11 +15,11 @@ from bot.cli.serve import worker_processes
 from bot.settings import SettingsError, load_settings
 from bot.store import keys
 from tests import line_events as ev
-from tests.cli.test_serve import SECRET, get, post
+from tests.cli.test_serve import SECRET, post
 from tests.conftest import DATA_KEY
 from tests.fake_line import FakeLineApi
 from tests.harness import until
-from tests.processes import free_port, pinned_now
+from tests.processes import free_port, pinned_now, start_serve
 
 
 def children(pid: int) -> list[int]:
@@ -59,14 +57,7 @@ def served(tmp_path: Path, fake_line: FakeLineApi, redis_url: str, r,  # noqa: A
            "LINE_CHANNEL_ACCESS_TOKEN": fake_line.access_token, "LINE_API_BASE_URL": fake_line.url,
            "KAKEHASHI_DATA_DIR": str(tmp_path / "var"), "KAKEHASHI_DATA_KEY": DATA_KEY, "WEB_CONCURRENCY": "1",
            "KAKEHASHI_WORKER_PROCESSES": "2", "KAKEHASHI_PINNED_NOW": pinned_now(clock)}
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while get(f"{base}/readyz") != 200:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        assert time.time() < deadline, "serve did not become ready"
-        time.sleep(0.1)
+    base, process = start_serve(env, port)
     yield base, process
     if process.poll() is None:
         process.kill()

