@@ -34,8 +34,8 @@ def danger_reply(turn: Turn, categories: tuple[str, ...], ways_on: tuple[str, ..
 
 def call(turn: Turn, contact: str) -> Choice:
     """A tap-to-call button for one of the emergency contacts (safety.CONTACT_ORDER)."""
-    number = re.sub(r"[^0-9+]", "", str(lookup(turn.facts, f"window.{contact}.phone")))
-    return Choice(turn.text(f"safety.call.{contact}"), "", uri="tel:" + number)
+    number = re.sub(r"[^0-9+#]", "", str(lookup(turn.facts, f"window.{contact}.phone")))
+    return Choice(turn.text(f"safety.call.{contact}"), "", uri="tel:" + number.replace("#", "%23"))  # #8891
 
 
 def erased(turn: Turn) -> Reply:
