@@ -11,6 +11,7 @@ from bot.engine.step import Engine
 from bot.engine.texts import Texts
 from bot.handoff.windows import load_windows
 from bot.keyring import resolve_keyring
+from bot.language.understanding import Understanding
 from bot.legal.registry import CALCULATORS
 from bot.line.sender import LineSender
 from bot.line.transport import LineTransport
@@ -31,8 +32,9 @@ def engine_for(settings: Settings) -> Engine:
     days = max(1, settings.session_ttl // 86400)
     windows = load_windows(settings.flows_dir / "windows.yaml")
     counselors = load_windows(settings.flows_dir / "counselors.yaml")["counselors"]
+    nlu = Understanding.load(settings.flows_dir)  # Sudachi and the router: loaded once, in this process
     return Engine(load_flows(settings.flows_dir), texts, facts, CALCULATORS, commands, safety, days, settings.zone,
-                  windows, counselors, settings.handoff_timeout)
+                  windows, counselors, settings.handoff_timeout, nlu=nlu)
 
 
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None) -> Worker:
