@@ -134,6 +134,9 @@ def cmd_flows_check(settings: Settings) -> int:
         print(f"cannot read the content files: {exc}")
         return 1
     problems += richmenu_problems(settings, texts)
+    from bot.language.check import nlu_problems
+
+    problems += nlu_problems(flows, texts, settings.flows_dir)
     for line in problems:
         print(line)
     print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))
@@ -207,6 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         one = dead.add_parser(action, help=text)
         one.add_argument("ids", nargs="*", metavar="ID")
         one.add_argument("--all", dest="every", action="store_true", help="every parked event")
+    from bot.cli_nlu import add_parser as add_nlu
+
+    add_nlu(sub)
     args = parser.parse_args(argv)
 
     from bot.logs import pick_format, setup_logging
@@ -237,6 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.richmenu_command == "draw":
                 return draw_command(settings, args.font, args.out)
             return deploy_command(settings, args.file)
+        if args.command == "nlu":
+            from bot.cli_nlu import run as run_nlu
+
+            return run_nlu(settings, args)
         if args.flows_command == "check":
             return cmd_flows_check(settings.with_(flows_dir=args.flows_dir or settings.flows_dir,
                                                   locales_dir=args.locales_dir or settings.locales_dir))
