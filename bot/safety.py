@@ -79,6 +79,14 @@ class Patterns:
     lemmas: list[re.Pattern[str]] = field(default_factory=list)
     readings: list[re.Pattern[str]] = field(default_factory=list)
     english: list[re.Pattern[str]] = field(default_factory=list)
+    any: dict[str, re.Pattern[str]] = field(default_factory=dict)  # one alternation per reading: a fast "no"
+
+    def __post_init__(self) -> None:
+        for view in ("lemmas", "readings", "english"):
+            found = getattr(self, view)
+            if found:
+                flags = re.I if view == "english" else 0
+                self.any[view] = re.compile("|".join(f"(?:{rx.pattern})" for rx in found), flags)
 
     @classmethod
     def of(cls, spec: Mapping[str, Sequence[str]] | None) -> Patterns:
@@ -128,18 +136,29 @@ _AFTER_HYPOTHETICAL = re.compile(
     r"|^.{0,6}?(?:場合|ばあい|ったら|れば|としたら|とすれば)")
 _BEFORE_HYPOTHETICAL = re.compile(r"(もし|仮に|万が一|万一|例えば|たとえば)")
 _AFTER_QUESTION = re.compile(r"^(?:る|た|の|こと|って)?(?:の|こと)?(?:は|って)[^。!！]{0,25}"
-                             r"(?:ですか|ますか|でしょうか|か[?？]|[?？])\s*$")
+                             r"(?:ですか|ますか|でしょうか|か[?？]|[?？])\s*$"
+                             r"|^(?:る|れる|られる)?(?:ます|ません|ますでしょう|でしょう|のでしょう)か[?？]?$")
 _AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:とは|について|に関して|に関する|ってなに|って何|"
                          r"の定義|の意味|という言葉|は違法|は犯罪|は罪|って違法|って犯罪|罪|は法律|の件で|の相談)")
 _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
                              r"(?:ない|なく|ません|なかつ|ず|ば|たら|なら|とは|について|ばあい|場合)")
+_URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ)|"
+                     r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|\b(right now|now|tonight|today)\b")
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
 
 
+ALARM = 0.5  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
+CONFIRM = 0.15  # a pattern's match stands only when the classifier gives danger at least this much
+SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
+
+
 class DangerCheck:
-    def __init__(self, spec: Mapping[str, Any]) -> None:
+    def __init__(self, spec: Mapping[str, Any], model: Any = None) -> None:
+        """`model`: a classifier (bot.language.intents.IntentModel) over the categories and `none`, trained on
+        flows/nlu/danger.yaml; it catches phrasings no pattern names, and vetoes a pattern it finds far-fetched."""
+        self.model = model
         cats = {k: v for k, v in spec.items() if k != "context"}
         unknown = set(cats) - set(CATEGORIES)
         if unknown:
@@ -151,11 +170,27 @@ class DangerCheck:
             for name, body in cats.items()
         ]
         self.context = Context.of(spec.get("context") or {})
+        self.history_quiet = {c.name for c in self.categories if c.history_quiet}
 
     @classmethod
-    def load(cls, path: Path) -> DangerCheck:
+    def load(cls, path: Path, examples: Path | None = None, classifier: bool = True) -> DangerCheck:
+        """The patterns in `path` and (unless `classifier` is off) the classifier trained from `examples`
+        (default: nlu/danger.yaml beside it, plus the routing examples of topics without danger words)."""
         with open(path, encoding="utf-8") as fh:
-            return cls(yaml.safe_load(fh) or {})
+            spec = yaml.safe_load(fh) or {}
+        examples = examples or path.parent / "nlu" / "danger.yaml"
+        model = None
+        if classifier and examples.exists():
+            from bot.language.intents import IntentModel, load_examples
+
+            data = load_examples(examples)
+            routing = examples.parent / "routing.yaml"
+            if routing.exists():
+                for topic, items in load_examples(routing).items():
+                    if topic not in ("protection_order", "emergency"):
+                        data["none"] = [*data.get("none", []), *(i for i in items if i not in data.get("none", []))]
+            model = IntentModel.cached(data, "danger")
+        return cls(spec, model)
 
     def detect(self, text: str) -> tuple[str, ...]:
         """The danger categories a message signals, in a fixed order; empty when none."""
@@ -170,24 +205,38 @@ class DangerCheck:
         now = bool(ctx.now.search(clean) or ctx.now_en.search(clean))
         past_question = legal and not now and bool(ctx.question.search(clean) or ctx.history.search(clean))
         found: set[str] = set()
+        reading, ends = _reading_index(a)
+        views = (a.lemmas, reading, ends, fold(a.text))
         for cat in self.categories:
-            strong = self._matches(a, cat.strong)
-            weak = (not legal or now) and self._matches(a, cat.weak)
+            strong = self._matches(a, cat.strong, views)
+            weak = (not legal or now) and self._matches(a, cat.weak, views)
             if (strong and not (cat.history_quiet and past_question)) or weak:
                 found.add(cat.name)
+        if self.model is not None:
+            guess = self.model.guess(text)
+            danger = 1.0 - dict(guess.ranked).get("none", 0.0)
+            if danger < CONFIRM and not _URGENT.search(clean):  # a pattern matched, nothing else reads as danger
+                found -= self.history_quiet  # suicide, sexual violence and a child at risk are never vetoed
+            elif danger >= ALARM and not found:
+                top = next(c for c, _ in guess.ranked if c != "none")
+                quiet = top in self.history_quiet and past_question and danger < SURE
+                if not quiet:
+                    found.add(top)
         if "violence" in found and _CHILD.search(clean):
             found.add("child")
         return tuple(c for c in CATEGORIES if c in found)
 
-    def _matches(self, a: Any, p: Patterns) -> bool:
-        lemmas = a.lemmas
+    def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str]) -> bool:
+        lemmas, reading, ends, surface = views
+        if not (("lemmas" in p.any and p.any["lemmas"].search(lemmas))
+                or ("readings" in p.any and (p.any["readings"].search(reading) or p.any["readings"].search(surface)))
+                or ("english" in p.any and p.any["english"].search(a.text))):
+            return False  # most messages: no pattern of this category anywhere, one search per reading
         for rx in p.lemmas:
             for m in rx.finditer(lemmas):
                 if not self._dropped_after(a, _token_at(lemmas, m.end()), _token_at(lemmas, m.start())):
                     return True
         if p.readings:
-            reading, ends = _reading_index(a)
-            surface = fold(a.text)
             for rx in p.readings:
                 for m in rx.finditer(reading):
                     if not self._dropped_after(a, _index_at(ends, m.end()), _index_at(ends, m.start() + 1) - 1):

@@ -74,12 +74,12 @@ def nlu_problems(flows: Mapping[str, Flow], texts: Texts, flows_dir: Path) -> li
             problems.append(f"nlu/slots.yaml: unknown flow {flow_id!r}")
             continue
         for node_name, options in (nodes or {}).items():
-            node = flows[flow_id].nodes.get(node_name)
-            if node is None or node.kind != "ask":
+            asked = flows[flow_id].nodes.get(node_name)
+            if asked is None or asked.kind != "ask":
                 problems.append(f"nlu/slots.yaml: {flow_id}/{node_name} is not a question")
                 continue
             for option, cues in (options or {}).items():
-                if option not in {o.id for o in node.options}:
+                if option not in {o.id for o in asked.options}:
                     problems.append(f"nlu/slots.yaml: {flow_id}/{node_name} has no option {option!r}")
                 for cue in cues or ():
                     try:

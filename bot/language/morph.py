@@ -11,7 +11,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 _KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
@@ -35,17 +35,17 @@ class Token:
     pos2: str  # second level (非自立可能 marks auxiliary-like verbs such as いる)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Analysis:
     text: str  # NFKC, lower case
     tokens: tuple[Token, ...]
 
-    @property
+    @cached_property
     def lemmas(self) -> str:
         """Normalized forms joined by single spaces, framed by spaces so a pattern can anchor on words."""
         return " " + " ".join(t.lemma for t in self.tokens) + " "
 
-    @property
+    @cached_property
     def reading(self) -> str:
         """The whole message read aloud, in hiragana, small kana enlarged, no spaces or punctuation."""
         return _NOISE.sub("", "".join(t.reading for t in self.tokens)).translate(_SMALL_KANA)
