@@ -143,7 +143,8 @@ _AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:とは
 _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
                              r"(?:ない|なく|ません|なかつ|ず|ば|たら|なら|とは|について|ばあい|場合)")
 _URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ)|"
-                     r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|\b(right now|now|tonight|today)\b")
+                     r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
+                     r"\b(right now|now|tonight|today)\b")
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)

@@ -161,6 +161,13 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
         terminalreporter.section("safety figures")
         for name, value in FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
+    from tests.test_nlu_eval import FIGURES as UNDERSTOOD
+
+    for corpus, lines in UNDERSTOOD.items():
+        terminalreporter.section(f"understanding: {corpus} corpora (targets: routing ≥ 95%, danger recall ≥ 98%, "
+                                 "false alarms ≤ 3%)")
+        for line in lines:
+            terminalreporter.write_line(line)
     from tests.test_webhook_fuzz import FIGURES as FUZZED
 
     if FUZZED:
