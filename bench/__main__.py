@@ -145,6 +145,13 @@ def main() -> None:
     turn, trigger = micro.turn_vs_trigger()
     print(f"engine turn: {turn:,.1f} µs; bare transitions trigger: {trigger:,.2f} µs; "
           f"ratio {turn / trigger:.1f}× (target ≤ 3)")
+    from bot.language.cost import per_turn_us, worker_memory  # understanding (#15): Sudachi + classifiers
+
+    added = per_turn_us([text for kind, text in load.WALK if kind == "text"] + list(micro.TYPED))
+    before, after = worker_memory()
+    print(f"understanding: median {added['turn_median_us']:,.0f} µs added to a text turn (p90 "
+          f"{added['turn_p90_us']:,.0f}; target median ≤ 300), {added['route_median_us']:,.0f} µs to route a first "
+          f"message; worker resident memory {before:,.0f} → {after:,.0f} MB with Sudachi and the classifiers loaded")
 
 
 if __name__ == "__main__":

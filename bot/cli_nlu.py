@@ -57,7 +57,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 def report(settings: Settings, data: Path) -> list[str]:
     """Every figure, as lines of text; the suite prints the same lines."""
     from bot.language import morph
-    from bot.language.evaluate import cost, danger_report, read, routing_report
+    from bot.language.evaluate import danger_report, read, routing_report
     from bot.language.understanding import Understanding
     from bot.safety import DangerCheck
 
@@ -80,9 +80,11 @@ def report(settings: Settings, data: Path) -> list[str]:
         texts += [str(i["text"]) for i in danger + ordinary]
         lines += danger_report(check.detect, danger, ordinary).lines()
     if texts:
-        spent = cost(check.detect, nlu.route, texts, morph.analyze.cache_clear)
-        lines.append(f"cost: median {spent['danger_us']:.0f} µs per text for the danger check (every text turn), "
-                     f"{spent['route_us']:.0f} µs for routing (first messages); loading Sudachi, the patterns and "
-                     f"the router took {loaded:.2f} s and peak memory went {rss_before / 1024:.0f} → "
+        from bot.language.cost import per_turn_us
+
+        spent = per_turn_us(texts[::5])
+        lines.append(f"cost: median {spent['turn_median_us']:.0f} µs per text for the danger check (every text "
+                     f"turn), {spent['route_median_us']:.0f} µs for routing (first messages); loading Sudachi, the "
+                     f"patterns and the classifiers took {loaded:.2f} s; peak memory {rss_before / 1024:.0f} → "
                      f"{rss_after / 1024:.0f} MB")
     return lines

@@ -7,7 +7,6 @@ never a message's text — and `kakehashi nlu eval` prints nothing else.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,20 +133,3 @@ def danger_report(detect: Callable[[str], tuple[str, ...]], danger: Sequence[Map
         rep.alarmed += bool(found)
         rep.alarms.update(found)
     return rep
-
-
-def cost(detect: Callable[[str], tuple[str, ...]], route: Callable[[str], Any], texts: Sequence[str],
-         clear: Callable[[], None]) -> dict[str, float]:
-    """Median µs per message for the danger check (every text turn) and the router (first messages),
-    each text analysed afresh (`clear` empties the analysis cache)."""
-    def median_us(fn: Callable[[str], Any]) -> float:
-        times = []
-        for text in texts:
-            clear()
-            started = time.perf_counter()
-            fn(text)
-            times.append((time.perf_counter() - started) * 1e6)
-        times.sort()
-        return times[len(times) // 2]
-
-    return {"danger_us": median_us(detect), "route_us": median_us(route)}

@@ -1,0 +1,65 @@
+"""What understanding costs a worker: time per turn and resident memory (for the benchmark and `nlu eval`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+_MEMORY = """
+import json, os
+def rss():
+    with open('/proc/self/statm') as fh:
+        return int(fh.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 1048576
+import bot.runtime  # everything a worker imports
+from bot.settings import Settings
+before = rss()
+from bot.language import morph
+from bot.language.understanding import Understanding
+from bot.safety import DangerCheck
+s = Settings()
+morph.load()
+DangerCheck.load(s.flows_dir / 'danger.yaml'); Understanding.load(s.flows_dir)
+morph.analyze('子どもに会えません')
+print(json.dumps([before, rss()]))
+"""
+
+
+def worker_memory() -> tuple[float, float]:
+    """A fresh worker process's resident MB before and after Sudachi, the patterns and both classifiers."""
+    out = subprocess.run([sys.executable, "-c", _MEMORY], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent.parent)
+    before, after = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(before), float(after)
+
+
+def per_turn_us(texts: Sequence[str]) -> dict[str, float]:
+    """Median and 90th percentile µs the language layer adds to a text turn (the danger check, which makes the
+    analysis the rest shares), and the router's for a first message; every text analysed afresh."""
+    from bot.language import morph
+    from bot.language.understanding import Understanding
+    from bot.safety import DangerCheck
+    from bot.settings import Settings
+
+    settings = Settings()
+    check, nlu = DangerCheck.load(settings.flows_dir / "danger.yaml"), Understanding.load(settings.flows_dir)
+    turn, route = [], []
+    for text in texts:  # each text's best of 5 (the machine is shared), then the median over texts
+        best_turn = best_route = float("inf")
+        for _ in range(5):
+            morph.analyze.cache_clear()
+            started = time.perf_counter()
+            check.detect(text)
+            best_turn = min(best_turn, (time.perf_counter() - started) * 1e6)
+            started = time.perf_counter()
+            nlu.route(text)
+            best_route = min(best_route, (time.perf_counter() - started) * 1e6)
+        turn.append(best_turn)
+        route.append(best_route)
+    turn.sort()
+    route.sort()
+    return {"turn_median_us": turn[len(turn) // 2], "turn_p90_us": turn[len(turn) * 9 // 10],
+            "route_median_us": route[len(route) // 2]}
