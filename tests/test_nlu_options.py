@@ -36,7 +36,8 @@ def test_an_example_from_options_yaml_and_a_typo() -> None:
     harm = [OptionText("physical", "身体への暴力", ["身体への暴力", "殴"]),
             OptionText("other", "それ以外（暴言など）", ["それ以外（暴言など）", "暴言"])]
     assert NLU.option("つきまとい", "protection_order", "harm", harm) == "other"
-    stage = [OptionText("separated", "別居中", ["別居中", "別居"]), OptionText("divorced", "離婚した後", ["離婚した後"])]
+    stage = [OptionText("separated", "別居中", ["別居中", "別居"]),
+             OptionText("divorced", "離婚した後", ["離婚した後"])]
     assert NLU.option("離婚しました", "visitation", "stage", stage) == "divorced"
     assert NLU.option("離婚したあと", "visitation", "stage", stage) == "divorced"
 
