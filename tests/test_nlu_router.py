@@ -43,3 +43,25 @@ def test_decisions() -> None:
         "visitation", "affair_separation")
     assert decide(Guess((("none", 0.6), ("visitation", 0.2))), th).kind == "none"
     assert decide(Guess((("visitation", 0.25), ("none", 0.2))), th).kind == "none"
+
+
+@pytest.mark.parametrize("text", ["子供に会えません", "a  b", "I can't see my kid", "あ", ""])
+def test_the_n_grams_are_scikit_learns(text: str) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.language.intents import _char, _char_wb
+
+    assert _char_wb(text, 1, 3) == TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)).build_analyzer()(text)
+    assert _char(text, 2, 3) == TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).build_analyzer()(text)
+
+
+def test_a_worker_that_loads_the_cache_never_imports_scikit_learn(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    IntentModel.load_or_train(ROUTING, tmp_path)  # trained here, cached there
+    code = ("import sys; from pathlib import Path; from bot.language.intents import IntentModel; "
+            f"m = IntentModel.load_or_train(Path({str(ROUTING)!r}), Path({str(tmp_path)!r})); "
+            "print(m.decide('子供に会えません').intents, 'sklearn' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["('visitation',)", "False", "False"]
