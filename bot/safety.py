@@ -39,6 +39,14 @@ _CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|
                     r"(を|が|に|も|の前|まで|たち)|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
 
 
+def _enough_words(clean: str) -> bool:
+    """The classifier alone judges a sentence, not a word: "ongoing", "おわり" or "outside" typed as an answer
+    say too little (the patterns still judge short messages such as 死にたい or SOS)."""
+    folded = fold(clean)
+    latin = sum(1 for c in folded if c.isascii() and c.isalpha())
+    return len(re.findall(r"[a-z']+", clean)) >= 2 if latin * 2 > len(folded) else len(folded) >= 5
+
+
 def contacts_for(categories: Sequence[str]) -> list[str]:
     """Contacts in a stable order, each once: danger now first."""
     wanted = {c for cat in categories for c in CONTACTS[cat]}
@@ -190,6 +198,7 @@ class DangerCheck:
                 for topic, items in load_examples(routing).items():
                     if topic not in ("protection_order", "emergency"):
                         data["none"] = [*data.get("none", []), *(i for i in items if i not in data.get("none", []))]
+            data["none"] = [*data.get("none", []), *_answers(path.parent, cls(spec))]
             model = IntentModel.cached(data, "danger")
         return cls(spec, model)
 
@@ -218,7 +227,7 @@ class DangerCheck:
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
             if danger < CONFIRM and not _URGENT.search(clean):  # a pattern matched, nothing else reads as danger
                 found -= self.history_quiet  # suicide, sexual violence and a child at risk are never vetoed
-            elif danger >= ALARM and not found:
+            elif danger >= ALARM and not found and _enough_words(clean):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
@@ -290,3 +299,31 @@ def _index_at(ends: list[int], end: int) -> int:
         if e >= end:
             return i + 1
     return len(ends)
+
+
+def _answers(flows_dir: Path, rules: DangerCheck) -> list[str]:
+    """Words people answer questions with (each option's labels and synonyms, the commands) are ordinary:
+    taught as `none`, unless a pattern finds danger in them (the harm question's 殴・殺す stay out)."""
+    words: set[str] = set()
+    labels: set[str] = set()
+    for path in sorted(flows_dir.glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        if not isinstance(data, dict):
+            continue
+        for node in (data.get("nodes") or {}).values():
+            for option in (node or {}).get("options") or ():
+                words.update(str(w) for w in option.get("synonyms") or ())
+                labels.add(str(option.get("label", "")))
+        if path.name == "commands.yaml":
+            words.update(str(w) for ws in data.values() for w in ws or ())
+    for path in sorted((flows_dir.parent / "locales").glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            texts = yaml.safe_load(fh) or {}
+        for key in labels:
+            value: Any = texts
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if isinstance(value, str):
+                words.add(value)
+    return sorted(w for w in words if len(w) >= 2 and not rules.detect(w))

@@ -68,12 +68,12 @@ def test_a_hurt_child_calls_for_189_and_sexual_violence_for_8891() -> None:
     assert contacts_for(CHECK.detect("レイプされた")) == ["police", "onestop"]
 
 
-@pytest.mark.parametrize(("typed", "number", "uri"), [("レイプされた", "#8891", "tel:%238891"),
-                                                      ("夫が娘を殴った", "189", "tel:189")])
-def test_the_danger_reply_offers_the_window_and_a_call_button(typed: str, number: str, uri: str) -> None:
+@pytest.mark.parametrize(("typed", "number", "uris"), [
+    ("レイプされた", "#8891", ["tel:110"]), ("夫が娘を殴った", "189", ["tel:110", "tel:0120279889", "tel:189"])])
+def test_the_danger_reply_offers_the_window_and_its_call_buttons(typed: str, number: str, uris: list[str]) -> None:
     reply = ENGINE.step(Session(), Incoming("text", typed))
-    assert number in reply.messages[0].text
-    assert uri in [c.uri for c in reply.choices]
+    assert number in reply.messages[0].text  # #8891 is said, not a tel: link (not every phone dials "#")
+    assert [c.uri for c in reply.choices if c.uri] == uris
 
 
 def test_the_webhook_process_never_loads_sudachi() -> None:

@@ -28,14 +28,15 @@ def danger_reply(turn: Turn, categories: tuple[str, ...], ways_on: tuple[str, ..
         if then:
             turn.say(then)
     s.danger_seen += 1
-    calls = tuple(call(turn, c) for c in contacts)
+    calls = tuple(call(turn, c) for c in contacts if "#" not in str(lookup(turn.facts, f"window.{c}.phone")))
+    # "#8891" cannot go into a tel: link on every phone (bot/engine/referral.py): its line says the number
     return turn.reply(calls + tuple(turn.command(c) for c in ways_on))
 
 
 def call(turn: Turn, contact: str) -> Choice:
     """A tap-to-call button for one of the emergency contacts (safety.CONTACT_ORDER)."""
-    number = re.sub(r"[^0-9+#]", "", str(lookup(turn.facts, f"window.{contact}.phone")))
-    return Choice(turn.text(f"safety.call.{contact}"), "", uri="tel:" + number.replace("#", "%23"))  # #8891
+    number = re.sub(r"[^0-9+]", "", str(lookup(turn.facts, f"window.{contact}.phone")))
+    return Choice(turn.text(f"safety.call.{contact}"), "", uri="tel:" + number)
 
 
 def erased(turn: Turn) -> Reply:

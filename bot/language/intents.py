@@ -64,7 +64,7 @@ class Thresholds:
     both reach `pair` and are close, ask which. Tuned on tests/data/nlu/dev (never on the held-out sets)."""
 
     route: float = 0.30
-    margin: float = 0.10
+    margin: float = 0.15
     pair: float = 0.22
 
 
