@@ -148,10 +148,12 @@ def main() -> None:
     from bot.language.cost import per_turn_us, worker_memory  # understanding (#15): Sudachi + classifiers
 
     added = per_turn_us([text for kind, text in load.WALK if kind == "text"] + list(micro.TYPED))
-    before, after = worker_memory()
+    mem = worker_memory()
     print(f"understanding: median {added['turn_median_us']:,.0f} µs added to a text turn (p90 "
           f"{added['turn_p90_us']:,.0f}; target median ≤ 300), {added['route_median_us']:,.0f} µs to route a first "
-          f"message; worker resident memory {before:,.0f} → {after:,.0f} MB with Sudachi and the classifiers loaded")
+          f"message; worker resident memory {mem['rss_before']:,.0f} → {mem['rss_after']:,.0f} MB with Sudachi and "
+          f"the classifiers loaded: its own {mem['own_before']:,.0f} → {mem['own_after']:,.0f} MB, file pages "
+          f"{mem['mapped_before']:,.0f} → {mem['mapped_after']:,.0f} MB (Sudachi's dictionary, mapped and shared)")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,9 @@ from pathlib import Path
 _MEMORY = """
 import json, os
 def rss():
-    with open('/proc/self/statm') as fh:
-        return int(fh.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 1048576
+    with open('/proc/self/status') as fh:
+        fields = dict(line.split(':', 1) for line in fh.read().splitlines() if ':' in line)
+    return [int(fields[k].split()[0]) / 1024 for k in ('VmRSS', 'RssAnon', 'RssFile')]
 import bot.runtime  # everything a worker imports
 from bot.settings import Settings
 before = rss()
@@ -28,12 +29,15 @@ print(json.dumps([before, rss()]))
 """
 
 
-def worker_memory() -> tuple[float, float]:
-    """A fresh worker process's resident MB before and after Sudachi, the patterns and both classifiers."""
+def worker_memory() -> dict[str, float]:
+    """A fresh worker process's resident MB before and after Sudachi, the patterns and both classifiers:
+    in all, its own (anonymous) memory, and file pages — mostly Sudachi's memory-mapped 200 MB dictionary,
+    shared by every worker on the machine and given back by the kernel under pressure."""
     out = subprocess.run([sys.executable, "-c", _MEMORY], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent.parent)
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
-    return float(before), float(after)
+    return {"rss_before": before[0], "rss_after": after[0], "own_before": before[1], "own_after": after[1],
+            "mapped_before": before[2], "mapped_after": after[2]}
 
 
 def per_turn_us(texts: Sequence[str]) -> dict[str, float]:
