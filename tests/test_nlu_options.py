@@ -59,3 +59,20 @@ def test_flows_check_finds_an_example_claimed_by_two_options(tmp_path: Path) -> 
     problems = nlu_problems(load_flows(flows), texts, flows)
     assert any("claimed by options 'separated' and 'divorced'" in p for p in problems)
     assert any("visitation.nowhere.x" in p for p in problems)
+
+
+def test_a_date_in_the_first_message_answers_the_date_question() -> None:
+    from datetime import datetime
+
+    from bot.engine.inputs import Incoming
+    from bot.engine.session import Session
+    from bot.runtime import engine_for
+    from bot.settings import Settings
+
+    engine = engine_for(Settings())
+    s = Session()
+    at = datetime(2026, 11, 24, 12, tzinfo=engine.zone).timestamp()
+    reply = engine.step(s, Incoming("text", "夫のDVが原因で2023年3月に離婚しました。慰謝料は？", at=at))
+    assert "「DV・モラハラ」「もう離婚した」「2023/03/01〜2023/03/31」" in reply.messages[0].text
+    assert (s.flow, s.state) == ("consolation", "result")  # nothing left to ask
+    assert s.answers["divorce_date"] == "2023-03-01" and s.answers["divorce_date_approx"] is True

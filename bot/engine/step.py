@@ -162,7 +162,7 @@ class Engine:
         menu = self.node_of(s)
         if kind == "go":
             if self.nlu is not None:
-                s.answers["_prefill"] = self.nlu.prefill(topics[0], text)
+                s.answers["_prefill"] = self.nlu.prefill(topics[0], text, turn.today)
             return self._choose(s, menu, topics[0], turn)
         if kind == "ask":
             labels = {o.id: turn.text(o.label) for o in menu.options}
@@ -174,11 +174,13 @@ class Engine:
     def _prefilled(self, s: Session, node: Node) -> str | None:
         """The option the first message already chose for this question (bot/language slots), used once."""
         pending = s.answers.get("_prefill")
-        if not pending or node.kind != "ask" or s.flow == MENU_FLOW:
+        if not pending or node.kind not in ("ask", "input") or s.flow == MENU_FLOW or node.name not in pending:
             return None
-        option = pending.pop(node.name, None)
+        option = pending.pop(node.name)
         if not pending:
             s.answers.pop("_prefill", None)
+        if node.kind == "input":
+            return option if node.format == "date" and str(option).startswith("date:") else None
         return option if option in {o.id for o in node.options} else None
 
     # ── what a person can do ───────────────────────────────────────────────────
@@ -314,6 +316,17 @@ class Engine:
                 continue
             node = self.node_of(s)
             prefilled = self._prefilled(s, node) if node.waits else None
+            if prefilled is not None and node.kind == "input":  # a date: "date:EARLIEST:LATEST"
+                earliest, latest = prefilled.split(":")[1:3]
+                key = node.key or node.name
+                s.answers[key] = earliest
+                if earliest != latest:
+                    s.answers[f"{key}_approx"] = True
+                span = earliest if earliest == latest else f"{earliest}〜{latest}"
+                noted.append(span.replace("-", "/"))
+                s.history.append([s.flow, s.state])
+                self._fire(s, "submit")
+                continue
             if prefilled is not None:
                 option = next(o for o in node.options if o.id == prefilled)
                 noted.append(turn.text(option.label))

@@ -86,6 +86,14 @@ def nlu_problems(flows: Mapping[str, Flow], texts: Texts, flows_dir: Path) -> li
                         re.compile(cue)
                     except re.error as exc:
                         problems.append(f"nlu/slots.yaml: {flow_id}/{node_name}/{option}: bad cue {cue!r}: {exc}")
+    for flow_id, nodes in (_yaml(nlu / "slots.yaml").get("dates") or {}).items():
+        for node_name, cues in (nodes or {}).items():
+            asked = flows[flow_id].nodes.get(node_name) if flow_id in flows else None
+            if asked is None or asked.kind != "input" or asked.format != "date":
+                problems.append(f"nlu/slots.yaml: dates: {flow_id}/{node_name} is not a date question")
+            for cue in cues or ():
+                if "{date}" not in cue:
+                    problems.append(f"nlu/slots.yaml: dates: {flow_id}/{node_name}: {cue!r} has no {{date}}")
     for key in UNDERSTAND_KEYS:
         for lang in LANGUAGES:
             if not texts.has(lang, key):

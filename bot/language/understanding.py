@@ -11,11 +11,20 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
 
+from bot.engine.understand import parse_when
 from bot.language.morph import analyze
+
+# A date as people write it inside a sentence (NFKC, lower case); bot.engine.understand.parse_when reads it.
+DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}[年/.\-]\d{1,2}(?:月|[/.\-])?(?:\d{1,2}日?)?(?:頃|ごろ|ころ|末|初め)?"
+              r"|(?:令和|平成|r|h)?(?:\d{1,4}|元)年(?:の?[春夏秋冬])?"
+              r"|(?:去年|昨年|今年|おととし|一昨年)(?:の?[春夏秋冬]|の?(?:初め|はじめ|前半|後半|末|暮れ))?"
+              r"|先々月|先月|(?:\d+|半|[一二三四五六七八九十]+)(?:年|か月|ヶ月|カ月|週間|日)半?(?:くらい|ほど|ぐらい)?前"
+              r"|[a-z]+ \d{1,2},? \d{4}|\d{1,2} [a-z]+ \d{4}|\d{1,2}月\d{1,2}日")
 
 # Short answers that mean yes or no to a question whose two options are statements (あった｜なかった).
 YES = {"はい", "うん", "ええ", "そう", "そうです", "ある", "あります", "あった", "ありました", "いる", "います",
@@ -81,6 +90,7 @@ class Understanding:
     router: object | None = None  # bot.language.intents.IntentModel (sklearn stays out of this module)
     option_examples: Mapping[str, Sequence[str]] = field(default_factory=dict)  # "flow.node.option" → words
     slots: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]] = field(default_factory=dict)
+    dates: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)  # flow → date node → cues
 
     @classmethod
     def load(cls, flows_dir: Path, train: bool = True) -> Understanding:
@@ -93,7 +103,8 @@ class Understanding:
             router = IntentModel.load_or_train(nlu / "routing.yaml")
         options = _yaml(nlu / "options.yaml").get("options") or {}
         slots = _yaml(nlu / "slots.yaml").get("slots") or {}
-        return cls(router, {k: [str(w) for w in v or ()] for k, v in options.items()}, slots)
+        dates = _yaml(nlu / "slots.yaml").get("dates") or {}
+        return cls(router, {k: [str(w) for w in v or ()] for k, v in options.items()}, slots, dates)
 
     # ── options ────────────────────────────────────────────────────────────────
     def option(self, text: str, flow: str, node: str, options: Sequence[OptionText]) -> str | None:
@@ -131,12 +142,20 @@ class Understanding:
         return None
 
     # ── slots ──────────────────────────────────────────────────────────────────
-    def prefill(self, flow: str, text: str) -> dict[str, str]:
+    def prefill(self, flow: str, text: str, today: date | None = None) -> dict[str, str]:
         """{node: option} for the questions of `flow` that the message already answers, e.g.
-        「夫のDVが原因で離婚しました」 → ground: dv, divorce: divorced. Only unambiguous cues count."""
+        「夫のDVが原因で離婚しました」 → ground: dv, divorce: divorced; and {node: "date:EARLIEST:LATEST"} for a
+        date question whose cue names a date (「2023年3月に離婚」). Only unambiguous cues count."""
         clean = unicodedata.normalize("NFKC", text).lower()
         lemmas = analyze(text).lemmas
         found: dict[str, str] = {}
+        for node, cues in (self.dates.get(flow) or {}).items():
+            for cue in cues or ():
+                m = re.search(cue.replace("{date}", f"(?P<when>{DATE_WORDS})"), clean) if today else None
+                when = parse_when(m.group("when"), today) if m and today else None
+                if when is not None:
+                    found[node] = f"date:{when.earliest.isoformat()}:{when.latest.isoformat()}"
+                    break
         for node, options in (self.slots.get(flow) or {}).items():
             hits = [oid for oid, cues in options.items()
                     if any(re.search(c, clean) or re.search(c, lemmas) for c in cues or ())]
