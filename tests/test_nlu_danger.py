@@ -82,3 +82,13 @@ def test_the_webhook_process_never_loads_sudachi() -> None:
             "print('sudachipy' in sys.modules, 'sklearn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\udfffb", "²", "1" * 5000, "あ" * 60000, "0年1月末", "99999年前"])
+def test_odd_text_never_breaks_a_turn(text: str) -> None:
+    """Lone surrogates (Sudachi takes UTF-8 only), digits int() refuses, days that do not exist: the fuzzed
+    webhook found each as a 'turn failed'."""
+    CHECK.detect(text)
+    s = Session()
+    reply = ENGINE.step(s, Incoming("text", text))
+    assert reply.messages and "こちらの都合" not in reply.messages[0].text

@@ -147,7 +147,7 @@ class Engine:
                 return self._choose(s, node, option, turn)
         said = normalize(text)
         exact = next((oid for oid, words in self.menu_options if any(normalize(w) == said for w in words)), None)
-        if exact is None and said.isdigit() and 1 <= int(said) <= len(self.menu_options):
+        if exact is None and said.isdecimal() and len(said) < 4 and 1 <= int(said) <= len(self.menu_options):
             exact = self.menu_options[int(said) - 1][0]
         kind, topics = ("go", (exact,)) if exact else self.nlu.route(text) if self.nlu else ("none", ())
         if self.nlu is None and exact is None:

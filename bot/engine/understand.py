@@ -28,7 +28,7 @@ def match_option(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str
     said = normalize(text)
     if not said:
         return None
-    if said.isdigit() and 1 <= int(said) <= len(options):
+    if said.isdecimal() and len(said) < 4 and 1 <= int(said) <= len(options):
         return options[int(said) - 1][0]
     best: tuple[int, str] | None = None
     for option_id, words in options:
@@ -181,7 +181,10 @@ def parse_when(text: str, today: date) -> When | None:
                 first, last = _month_span(exact.year, exact.month)
                 return When(first, min(last, today))
             return When(exact, exact)
-    span = _span(s, today)
+    try:
+        span = _span(s, today)
+    except (ValueError, OverflowError):  # 0年, 99999年前: no such day
+        return None
     if span is None:
         return None
     first, last = span

@@ -51,6 +51,7 @@ class Analysis:
         return _NOISE.sub("", "".join(t.reading for t in self.tokens)).translate(_SMALL_KANA)
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _NOISE = re.compile(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜\-ー−'\"…]+")
 
 
@@ -74,7 +75,7 @@ def load() -> None:
 @lru_cache(maxsize=2048)
 def analyze(text: str) -> Analysis:
     """Tokens of one message. Cached: the danger check, the router and the slot reader share one analysis."""
-    clean = unicodedata.normalize("NFKC", text).lower()[:2000]
+    clean = _SURROGATES.sub("", unicodedata.normalize("NFKC", text).lower()[:2000])  # Sudachi takes UTF-8 only
     tok, _ = _tokenizer()
     tokens = []
     with _LOCK:  # Sudachi's tokenizer object is not shared safely between threads
