@@ -238,6 +238,17 @@ def main() -> None:
     print(f"a session record: AES-GCM seal {cost['gcm_seal']:.1f} / open {cost['gcm_open']:.1f} µs, Fernet "
           f"{cost['fernet_seal']:.1f} / {cost['fernet_open']:.1f} µs; a result card's turn record as JSON "
           f"{cost['reply_json']:.0f} µs (to_dict() then dumps: {cost['reply_to_dict_dumps']:.0f} µs)")
+    print(f"engine turn: {turn:,.1f} µs; bare transitions trigger: {trigger:,.2f} µs; "
+          f"ratio {turn / trigger:.1f}× (target ≤ 3)")
+    from bot.language.cost import per_turn_us, worker_memory  # understanding (#15): Sudachi + classifiers
+
+    added = per_turn_us([text for kind, text in load.WALK if kind == "text"] + list(micro.TYPED))
+    mem = worker_memory()
+    print(f"understanding: median {added['turn_median_us']:,.0f} µs added to a text turn (p90 "
+          f"{added['turn_p90_us']:,.0f}; target median ≤ 300), {added['route_median_us']:,.0f} µs to route a first "
+          f"message; worker resident memory {mem['rss_before']:,.0f} → {mem['rss_after']:,.0f} MB with Sudachi and "
+          f"the classifiers loaded: its own {mem['own_before']:,.0f} → {mem['own_after']:,.0f} MB, file pages "
+          f"{mem['mapped_before']:,.0f} → {mem['mapped_after']:,.0f} MB (Sudachi's dictionary, mapped and shared)")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ from bot.store.sessions import SessionStore, reply_json
 from bot.wiring import build_engine
 
 SESSIONS = 100_000
+TYPED = ("子供に会えません", "別居中の妻が子供に会わせてくれません", "はい", "いいえ", "つきまとい", "去年の春", "20万",
+         "手取り18万くらい", "弁護士費用が心配です", "夫のDVが原因で離婚しました。慰謝料は？", "3人", "東京23区",
+         "わからない", "ありがとうございました", "I can't see my kid")  # what people type (understanding's cost)
 
 
 def session_bytes(count: int = SESSIONS) -> tuple[float, int]:

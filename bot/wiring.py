@@ -58,8 +58,9 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
     from bot.content.texts import Texts
     from bot.directory.windows import load_windows
     from bot.engine.engine import Engine
+    from bot.language.danger import DangerCheck
+    from bot.language.understanding import Understanding
     from bot.legal.registry import CALCULATORS
-    from bot.safety import DangerCheck
 
     with open(settings.flows_dir / "commands.yaml", encoding="utf-8") as fh:
         commands = yaml.safe_load(fh)
@@ -77,6 +78,7 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
         counselors=counselors,
         handoff_timeout=settings.handoff_timeout,
         on_transition=on_transition,
+        nlu=Understanding.load(settings.flows_dir),  # Sudachi and the router: loaded once, in this process
     )
 
 

@@ -176,13 +176,20 @@ def new_chat(client, fake_line: FakeLineApi, worker):  # noqa: ANN001, ANN201
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
     """Figures the suite measured (danger recall, false alarms), printed with every run."""
     try:
-        from tests.engine.test_safety import FIGURES
+        from tests.language.test_danger import FIGURES
     except ImportError:
         return
     if FIGURES:
         terminalreporter.section("safety figures")
         for name, value in FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
+    from tests.language.test_nlu_eval import FIGURES as UNDERSTOOD
+
+    for corpus, lines in UNDERSTOOD.items():
+        terminalreporter.section(f"understanding: {corpus} corpora (targets: routing ≥ 95%, danger recall ≥ 98%, "
+                                 "false alarms ≤ 3%)")
+        for line in lines:
+            terminalreporter.write_line(line)
     from tests.line.test_webhook_fuzz import FIGURES as FUZZED
 
     if FUZZED:

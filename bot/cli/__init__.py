@@ -62,9 +62,16 @@ def _deadletters(settings: Settings, args: argparse.Namespace) -> int:
     return cmd_deadletters(settings, args.deadletters_command, getattr(args, "ids", []), getattr(args, "every", False))
 
 
+def _nlu(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.nlu import run
+
+    return run(settings, args)
+
+
 # Imported lazily: `flows check` must not pay for gunicorn, nor `chat` for the console.
 COMMANDS: dict[str, Handler] = {"serve": _serve, "worker": _worker, "chat": _chat, "flows": _flows,
-                                "operators": _operators, "richmenu": _richmenu, "deadletters": _deadletters}
+                                "operators": _operators, "richmenu": _richmenu, "deadletters": _deadletters,
+                                "nlu": _nlu}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -100,6 +107,9 @@ def parser() -> argparse.ArgumentParser:
         one = dead.add_parser(action, help=text)
         one.add_argument("ids", nargs="*", metavar="ID")
         one.add_argument("--all", dest="every", action="store_true", help="every parked event")
+    from bot.cli.nlu import add_parser as add_nlu
+
+    add_nlu(sub)
     return parser
 
 

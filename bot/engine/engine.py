@@ -19,12 +19,13 @@ from bot.directory.windows import Window
 from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import Handoff
 from bot.engine.inputs import Incoming
-from bot.engine.replies import Reply, TicketAction, parse_tap
+from bot.engine.replies import Reply, Text, TicketAction, parse_tap
 from bot.engine.safety_replies import danger_reply, erased
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.turn import Turn
-from bot.engine.understand import match_option, normalize, parse_amount, parse_count, parse_date
-from bot.safety import DangerCheck
+from bot.language.danger import DangerCheck
+from bot.language.parse import match_option, normalize, parse_amount, parse_count, parse_when
+from bot.language.understanding import OptionText, Understanding
 
 log = logging.getLogger(__name__)
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -51,6 +52,7 @@ class Engine:
         counselors: Window | None = None,
         handoff_timeout: int = HANDOFF_TIMEOUT_S,
         on_transition: Transition | None = None,
+        nlu: Understanding | None = None,
     ) -> None:
         """`counselors`: the hours people staff the console (None: always); `handoff_timeout`: seconds a
         queued ticket waits, counted from when the counselors' hours begin, before the person is told;
@@ -67,6 +69,7 @@ class Engine:
         self.safety = safety
         if set(commands) - set(COMMANDS):  # words (flows/commands.yaml) for a command the table does not have
             raise FlowError(f"commands.yaml names unknown commands: {sorted(set(commands) - set(COMMANDS))}")
+        self.nlu = nlu  # the language layer: routing, free-word answers, slots (None: substring matching only)
         self.commands = {normalize(w): name for name, words in commands.items() for w in words if normalize(w)}
         self.menu_options = self._option_words(flows[MENU_FLOW].nodes[flows[MENU_FLOW].start])
 
@@ -126,19 +129,67 @@ class Engine:
         node = self.node_of(s)
         if inc.kind == "postback":
             return self._tap(s, node, inc, turn)
-        option = match_option(inc.text, self._option_words(node))
+        if s.flow == MENU_FLOW or node.kind == "result":
+            return self._route(s, node, inc.text, turn, first)
+        option = self._option(s, node, inc.text)
         if node.kind == "input":  # an input may also offer options, e.g. "I don't know"
             return self._choose(s, node, option, turn) if option else self._answer(s, node, inc.text, turn)
-        if option is None and (node.kind == "result" or s.flow == MENU_FLOW):
-            routed = match_option(inc.text, self.menu_options)
-            if routed is not None:
-                self._go(s, FLOW_PREFIX + MENU_FLOW, turn)
-                return self._choose(s, self.node_of(s), routed, turn)
-        if option is None and first and s.flow == MENU_FLOW:
-            return turn.prompt(self.node_of(s))  # a first "hello" is a greeting, not a wrong answer
         if option is None:
             return self._miss(s, turn, "common.not_understood")
         return self._choose(s, node, option, turn)
+
+    # ── understanding free words ────────────────────────────────────────────────
+    def _option(self, s: Session, node: Node, text: str) -> str | None:
+        """An option by number or word (match_option), else by the language layer: yes/no words, lemmas, typos."""
+        option = match_option(text, self._option_words(node))
+        if option is None and self.nlu is not None and node.options:
+            option = self.nlu.option(text, s.flow, node.name, self._option_texts(node))
+        return option
+
+    def _route(self, s: Session, node: Node, text: str, turn: Turn, first: bool) -> Reply:
+        """Free text at the menu or after a result: the topic it belongs to, a question naming two close ones,
+        or a kind "not understood" with the menu. A result's own options (e.g. 法テラス) are tried first."""
+        if node.kind == "result":
+            option = match_option(text, self._option_words(node))
+            if option is not None:
+                return self._choose(s, node, option, turn)
+        said = normalize(text)
+        exact = next((oid for oid, words in self.menu_options if any(normalize(w) == said for w in words)), None)
+        if exact is None and said.isdecimal() and len(said) < 4 and 1 <= int(said) <= len(self.menu_options):
+            exact = self.menu_options[int(said) - 1][0]
+        kind, topics = ("go", (exact,)) if exact else self.nlu.route(text) if self.nlu else ("none", ())
+        if self.nlu is None and exact is None:
+            found = match_option(text, self.menu_options)
+            kind, topics = ("go", (found,)) if found else ("none", ())
+        if kind == "none" and (first and s.flow == MENU_FLOW):
+            return turn.prompt(self.node_of(s))  # a first "hello" is a greeting, not a wrong answer
+        if kind == "none" and node.kind == "result" and s.flow != MENU_FLOW:
+            return self._miss(s, turn, "common.not_understood")
+        if s.flow != MENU_FLOW or s.state != self.flows[MENU_FLOW].start:
+            self._go(s, FLOW_PREFIX + MENU_FLOW, turn)
+        menu = self.node_of(s)
+        if kind == "go":
+            if self.nlu is not None:
+                s.answers["_prefill"] = self.nlu.prefill(topics[0], text, turn.today)
+            return self._choose(s, menu, topics[0], turn)
+        if kind == "ask":
+            labels = {o.id: turn.text(o.label) for o in menu.options}
+            turn.messages.append(Text(turn.fill("understand.which", {"a": labels[topics[0]], "b": labels[topics[1]]})))
+            both = tuple(c for c in turn.choices(menu) if c.data.rsplit(".", 1)[-1] in topics)
+            return turn.reply(both + (turn.command("close"),))
+        return self._miss(s, turn, "understand.not_understood_menu")
+
+    def _prefilled(self, s: Session, node: Node) -> str | None:
+        """The option the first message already chose for this question (bot/language slots), used once."""
+        pending = s.answers.get("_prefill")
+        if not pending or node.kind not in ("ask", "input") or s.flow == MENU_FLOW or node.name not in pending:
+            return None
+        option = pending.pop(node.name)
+        if not pending:
+            s.answers.pop("_prefill", None)
+        if node.kind == "input":
+            return option if node.format == "date" and str(option).startswith("date:") else None
+        return option if option in {o.id for o in node.options} else None
 
     # ── what a person can do ───────────────────────────────────────────────────
     def _command(self, inc: Incoming) -> str | None:
@@ -184,9 +235,11 @@ class Engine:
 
     def _answer(self, s: Session, node: Node, text: str, turn: Turn) -> Reply:
         value: int | str | None
+        approx = None
         if node.format == "date":
-            found = parse_date(text, turn.today)
-            value = found.isoformat() if found else None
+            when = parse_when(text, turn.today)  # 去年の春 → a span; the earliest day is the safer deadline
+            value = when.earliest.isoformat() if when else None
+            approx = when if when and when.approximate else None
         elif node.format == "yen":
             value = parse_amount(text)
         elif node.format == "count":
@@ -195,14 +248,21 @@ class Engine:
             value = text.strip()[:500] or None
         if value is None or (isinstance(value, int) and not _within(value, node)):
             return self._miss(s, turn, f"common.invalid.{node.format}")
-        s.answers[node.key or node.name] = value
+        key = node.key or node.name
+        s.answers[key] = value
+        s.answers.pop(f"{key}_approx", None)
+        if approx is not None:
+            s.answers[f"{key}_approx"] = True
+            span = f"{approx.earliest:%Y/%m/%d}〜{approx.latest:%Y/%m/%d}"
+            turn.messages.append(Text(turn.fill("understand.approx_date",
+                                                {"date": span, "earliest": f"{approx.earliest:%Y/%m/%d}"})))
         self._advance(s, node, "submit", turn)
         return turn.prompt(self.node_of(s))
 
     def _miss(self, s: Session, turn: Turn, why: str) -> Reply:
         s.misses += 1
         turn.say(why)
-        if s.misses >= MAX_MISSES:
+        if s.misses >= MAX_MISSES and s.flow != MENU_FLOW:  # at the menu, "send menu" would be no help
             s.misses = 0
             turn.say("common.offer_menu")
             return turn.where(self.node_of(s), extra=(turn.command("menu"), turn.command("human")))
@@ -229,14 +289,37 @@ class Engine:
         self._settle(s, turn)
 
     def _settle(self, s: Session, turn: Turn) -> None:
-        """Run through `say` and `compute` nodes until one that waits for the person."""
+        """Run through `say` and `compute` nodes until one that waits for the person. A question the first
+        message already answered is answered for them and confirmed in one line (「離婚した後」ですね)."""
+        noted: list[str] = []
         for _ in range(100):
             if s.state.startswith(FLOW_PREFIX):
                 flow_id = s.state.removeprefix(FLOW_PREFIX)
                 s.flow, s.state = flow_id, self.flows[flow_id].start
                 continue
             node = self.node_of(s)
+            prefilled = self._prefilled(s, node) if node.waits else None
+            if prefilled is not None and node.kind == "input":  # a date: "date:EARLIEST:LATEST"
+                earliest, latest = prefilled.split(":")[1:3]
+                key = node.key or node.name
+                s.answers[key] = earliest
+                if earliest != latest:
+                    s.answers[f"{key}_approx"] = True
+                span = earliest if earliest == latest else f"{earliest}〜{latest}"
+                noted.append(span.replace("-", "/"))
+                s.history.append([s.flow, s.state])
+                self._fire(s, "submit")
+                continue
+            if prefilled is not None:
+                option = next(o for o in node.options if o.id == prefilled)
+                noted.append(turn.text(option.label))
+                s.answers.update(option.set)
+                s.history.append([s.flow, s.state])
+                self._fire(s, f"choose:{prefilled}")
+                continue
             if node.waits:
+                if noted:
+                    turn.messages.append(Text(turn.fill("understand.noted", {"answers": "」「".join(noted)})))
                 return
             if node.kind == "say":
                 for key in node.texts:
@@ -260,6 +343,10 @@ class Engine:
         return [
             (o.id, [*(self.texts.raw(lang, o.label) for lang in LANGUAGES), *o.synonyms]) for o in node.options
         ]
+
+    def _option_texts(self, node: Node) -> list[OptionText]:
+        return [OptionText(oid, self.texts.raw("ja", o.label), words)
+                for (oid, words), o in zip(self._option_words(node), node.options, strict=True)]
 
 
 def _within(value: int, node: Node) -> bool:

@@ -9,9 +9,9 @@ from bot.content.texts import lookup
 from bot.directory.windows import is_open
 from bot.engine.replies import Choice, Reply, Text
 from bot.engine.turn import Turn
-from bot.safety import CONTACT_ORDER, CONTACTS
+from bot.language.danger import CONTACT_ORDER, CONTACTS
 
-# Contacts for kinds of danger that bot/safety.py may not list (yet): sexual violence → the one-stop centre
+# Contacts for kinds of danger that bot/language/danger.py may not list (yet): sexual violence → the one-stop centre
 # (#8891, CONTENT.md §9); suicidal words also get 110, for danger now (CONTENT.md §9).
 EXTRA_CONTACTS = {"sexual_violence": ("police", "onestop"), "suicide": ("police",)}
 ORDER = (*CONTACT_ORDER, *(c for c in ("onestop",) if c not in CONTACT_ORDER))

@@ -18,8 +18,8 @@ from bot.directory.windows import CHANNELS, ELIGIBILITY, Window
 from bot.engine.replies import MAX_CHOICES, MAX_LABEL, MAX_POSTBACK_BYTES
 from bot.engine.session import MENU_FLOW
 from bot.engine.shortcuts import EMERGENCY_NODE
+from bot.language.danger import CONTACT_ORDER
 from bot.review.check_windows import note_keys, window_problems
-from bot.safety import CONTACT_ORDER
 
 ENGINE_KEYS = (
     "common.welcome", "common.disclaimer", "common.card_alt",

@@ -16,7 +16,7 @@ from bot.engine.inputs import Incoming
 from bot.engine.referral import URGENCY_OF_DANGER
 from bot.engine.replies import Card, Reply
 from bot.engine.session import Session
-from bot.safety import CATEGORIES
+from bot.language.danger import CATEGORIES
 from bot.settings import Settings
 from bot.wiring import build_engine
 from tests.harness import walk_to_card

@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
-from bot.safety import DangerCheck, fold
+from bot.language.danger import DangerCheck, fold
 from bot.settings import Settings
 from bot.wiring import build_engine
 from tests import line_events as ev

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.engine.understand import match_option, normalize, parse_amount, parse_count
+from bot.language.parse import match_option, normalize, parse_amount, parse_count
 
 
 @pytest.mark.parametrize(
@@ -11,8 +11,9 @@ from bot.engine.understand import match_option, normalize, parse_amount, parse_c
         ("180000", 180_000), ("180,000", 180_000), ("１８００００", 180_000), ("18万", 180_000),
         ("18万円", 180_000), ("１８万", 180_000), ("20万5千", 205_000), ("1.5万", 15_000), ("¥200,200", 200_200),
         ("200200円", 200_200), ("0", 0), ("なし", 0), ("約20万", 200_000), ("20万くらい", 200_000),
-        ("1億", 100_000_000), ("300万", 3_000_000), ("二十万", None), ("abc", None), ("", None), ("万", None),
-        ("-5", None), ("20万x", None),
+        ("1億", 100_000_000), ("300万", 3_000_000), ("二十万", 200_000), ("abc", None), ("", None), ("万", None),
+        ("-5", None), ("20万x", None), ("二十万円", 200_000), ("18万5千", 185_000), ("十八万五千円", 185_000),
+        ("手取り20万くらい", 200_000), ("三千円", 3_000), ("百万", 1_000_000),
     ],
 )
 def test_amounts(typed: str, yen: int | None) -> None:
@@ -64,7 +65,34 @@ TODAY = __import__("datetime").date(2026, 11, 24)
     ],
 )
 def test_dates(typed: str, iso: str | None) -> None:
-    from bot.engine.understand import parse_date
+    from bot.language.parse import parse_date
 
     found = parse_date(typed, TODAY)
     assert (found.isoformat() if found else None) == iso
+
+
+@pytest.mark.parametrize(
+    ("typed", "earliest", "latest"),
+    [
+        ("去年の春", "2025-03-01", "2025-05-31"), ("3年前", "2023-05-24", "2024-05-24"),
+        ("先月", "2026-10-01", "2026-10-31"), ("半年くらい前", "2026-03-24", "2026-07-24"),
+        ("令和5年", "2023-01-01", "2023-12-31"), ("R5.3", "2023-03-01", "2023-03-31"),
+        ("2025年3月頃", "2025-03-01", "2025-03-31"), ("March 3, 2025", "2025-03-03", "2025-03-03"),
+        ("last spring", "2026-03-01", "2026-05-31"), ("2025/3/1", "2025-03-01", "2025-03-01"),
+        ("2 years ago", "2024-05-24", "2025-05-24"), ("昨日", "2026-11-23", "2026-11-23"),
+        ("2025年3月末", "2025-03-21", "2025-03-31"), ("今年", "2026-01-01", "2026-11-24"),
+    ],
+)
+def test_vague_dates_become_spans(typed: str, earliest: str, latest: str) -> None:
+    from bot.language.parse import parse_when
+
+    when = parse_when(typed, TODAY)
+    assert when is not None and (when.earliest.isoformat(), when.latest.isoformat()) == (earliest, latest)
+    assert when.approximate == (earliest != latest)
+
+
+@pytest.mark.parametrize("typed", ["来年", "2026年12月", "ほげ", "わからない", ""])
+def test_no_date_or_a_future_one_is_refused(typed: str) -> None:
+    from bot.language.parse import parse_when
+
+    assert parse_when(typed, TODAY) is None

@@ -1,0 +1,335 @@
+"""Danger detection: does a message signal violence, threats, someone at the door, confinement, a child at
+risk, sexual violence or suicidal thoughts?
+
+Runs on every text, in every state, before anything else (DESIGN §1). The patterns are data a reviewer keeps
+(flows/danger.yaml); they are matched against three readings of a message so that one pattern covers its
+variants: Sudachi's normalized lemmas (殴られた・なぐられた・ぶたれた → 殴る/打つ れる), the whole message read
+in hiragana, and the lower-cased text for English. A match is dropped when the words right after it negate it
+(殴られてはいない), make it hypothetical (殴られたら) or name it as a term (連れ去りとは), and a "history" match
+(violence told in the past inside a legal question, 「殴られて離婚しました。慰謝料は？」) does not raise the
+alarm: the flow's first screen still shows the police line. Misses cost more than false alarms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATEGORIES = ("violence", "threat", "at_door", "confinement", "child", "sexual_violence", "suicide")
+CONTACT_ORDER = ("police", "dv_plus", "child", "onestop", "yorisoi", "inochi")  # danger now first
+# Which windows each kind of danger calls for (CONTENT.md §8, §9); numbers are facts `window.<id>.phone`.
+CONTACTS = {
+    "violence": ("police", "dv_plus"),
+    "threat": ("police", "dv_plus"),
+    "at_door": ("police", "dv_plus"),
+    "confinement": ("police", "dv_plus"),
+    "child": ("police", "child"),  # 189 whenever a child is at risk, also when the child is the one hurt
+    "sexual_violence": ("police", "onestop"),  # #8891, the one-stop centre
+    "suicide": ("yorisoi", "inochi"),
+}
+# Violence that names a child as the one hurt (夫が娘を殴った) or present (子供の前で: witnessing DV is abuse,
+# 児童虐待防止法 2条4号) raises `child` too, so the reply offers 189.
+_CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|息子|赤ちゃん|長男|長女|次男|次女)"
+                    r"(を|が|に|も|の前|まで|たち)|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
+
+
+def _enough_words(clean: str) -> bool:
+    """The classifier alone judges a sentence, not a word: "ongoing", "おわり" or "outside" typed as an answer
+    say too little (the patterns still judge short messages such as 死にたい or SOS)."""
+    folded = fold(clean)
+    latin = sum(1 for c in folded if c.isascii() and c.isalpha())
+    return len(re.findall(r"[a-z']+", clean)) >= 2 if latin * 2 > len(folded) else len(folded) >= 5
+
+
+def contacts_for(categories: Sequence[str]) -> list[str]:
+    """Contacts in a stable order, each once: danger now first."""
+    wanted = {c for cat in categories for c in CONTACTS[cat]}
+    return [c for c in CONTACT_ORDER if c in wanted]
+
+
+_NOISE = re.compile(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜\-ー−'\"…]+")
+_KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")  # "しにたぃ" typed in a hurry
+
+
+def fold(text: str) -> str:
+    """Width, case, katakana → hiragana, small kana → large, no spaces or punctuation.
+
+    コロス, ころす and ｺﾛｽ all read ころす; しにたぃ reads しにたい.
+    """
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA).translate(_SMALL_KANA))
+
+
+def _lemma_pattern(p: str) -> str:
+    """Lemma patterns are written with spaces between words, folded like the lemmas (hiragana). Inside a
+    pattern a space may also be empty, so an optional word (" 髪 (の 毛)? を") needs no spacing tricks; a
+    leading or trailing space still anchors on a word boundary."""
+    p = unicodedata.normalize("NFKC", p).lower().translate(_KATAKANA)
+    core = re.sub(r" +", " *", p.strip())
+    return (" " if p.startswith(" ") else "") + core + (" " if p.endswith(" ") else "")
+
+
+def _reading_pattern(p: str) -> str:
+    """Readings are hiragana with small kana enlarged (って reads つて): fold the pattern the same way."""
+    return unicodedata.normalize("NFKC", p).lower().translate(_KATAKANA).translate(_SMALL_KANA)
+
+
+@dataclass
+class Patterns:
+    """One category's patterns over each reading of a message."""
+
+    lemmas: list[re.Pattern[str]] = field(default_factory=list)
+    readings: list[re.Pattern[str]] = field(default_factory=list)
+    english: list[re.Pattern[str]] = field(default_factory=list)
+    any: dict[str, re.Pattern[str]] = field(default_factory=dict)  # one alternation per reading: a fast "no"
+
+    def __post_init__(self) -> None:
+        for view in ("lemmas", "readings", "english"):
+            found = getattr(self, view)
+            if found:
+                flags = re.I if view == "english" else 0
+                self.any[view] = re.compile("|".join(f"(?:{rx.pattern})" for rx in found), flags)
+
+    @classmethod
+    def of(cls, spec: Mapping[str, Sequence[str]] | None) -> Patterns:
+        spec = spec or {}
+        unknown = set(spec) - {"lemmas", "readings", "english"}
+        if unknown:
+            raise ValueError(f"unknown pattern kinds {sorted(unknown)}")
+        return cls([re.compile(_lemma_pattern(p)) for p in spec.get("lemmas", ())],
+                   [re.compile(_reading_pattern(p)) for p in spec.get("readings", ())],
+                   [re.compile(p, re.I) for p in spec.get("english", ())])
+
+
+@dataclass
+class Category:
+    name: str
+    strong: Patterns  # alarm unless negated, hypothetical or named as a term
+    weak: Patterns  # …and also not inside a legal or family-law question (助けて, 家に来た)
+    history_quiet: bool  # told as history inside a legal question: no alarm
+
+
+@dataclass
+class Context:
+    """Whole-message signals that decide whether a match is history or a question rather than danger now."""
+
+    legal: re.Pattern[str]
+    question: re.Pattern[str]
+    history: re.Pattern[str]
+    now: re.Pattern[str]
+    legal_en: re.Pattern[str]
+    now_en: re.Pattern[str]
+
+    @classmethod
+    def of(cls, spec: Mapping[str, Sequence[str]]) -> Context:
+        def one(key: str, flags: int = 0) -> re.Pattern[str]:
+            words = spec.get(key) or ["(?!x)x"]
+            return re.compile("|".join(f"(?:{w})" for w in words), flags)
+
+        return cls(one("legal"), one("question"), one("history"), one("now"), one("legal_en", re.I),
+                   one("now_en", re.I))
+
+
+_NEGATION = {"ない", "無い", "ず", "ぬ", "ん", "ません"}
+_PASS = {"助詞", "助動詞", "接尾辞"}
+_PASS_WORDS = {"こと", "事", "訳", "わけ", "居る", "いる", "ある", "有る", "為る", "する", "もの", "物"}
+_AFTER_HYPOTHETICAL = re.compile(
+    r"^(?:て|で)?(?:も|は)?(?:ば(?!かり)|たら|だら|なら|場合|ばあい|としたら|とすれば|ても|でも|かも)"
+    r"|^.{0,6}?(?:場合|ばあい|ったら|れば|としたら|とすれば)")
+_BEFORE_HYPOTHETICAL = re.compile(r"(もし|仮に|万が一|万一|例えば|たとえば)")
+_AFTER_QUESTION = re.compile(r"^(?:る|た|の|こと|って)?(?:の|こと)?(?:は|って)[^。!！]{0,25}"
+                             r"(?:ですか|ますか|でしょうか|か[?？]|[?？])\s*$"
+                             r"|^(?:る|れる|られる)?(?:ます|ません|ますでしょう|でしょう|のでしょう)か[?？]?$")
+_AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:とは|について|に関して|に関する|ってなに|って何|"
+                         r"の定義|の意味|という言葉|は違法|は犯罪|は罪|って違法|って犯罪|罪|は法律|の件で|の相談)")
+_FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
+                             r"(?:ない|なく|ません|なかつ|ず|ば|たら|なら|とは|について|ばあい|場合)")
+_URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ)|"
+                     r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
+                     r"\b(right now|now|tonight|today)\b")
+_EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
+                          re.I)
+_EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
+
+
+ALARM = 0.5  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
+CONFIRM = 0.15  # a pattern's match stands only when the classifier gives danger at least this much
+SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
+
+
+class DangerCheck:
+    def __init__(self, spec: Mapping[str, Any], model: Any = None) -> None:
+        """`model`: a classifier (bot.language.intents.IntentModel) over the categories and `none`, trained on
+        flows/nlu/danger.yaml; it catches phrasings no pattern names, and vetoes a pattern it finds far-fetched."""
+        self.model = model
+        cats = {k: v for k, v in spec.items() if k != "context"}
+        unknown = set(cats) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown danger categories {sorted(unknown)}; known: {CATEGORIES}")
+        self.categories = [
+            Category(name, Patterns.of({k: v for k, v in (body or {}).items() if k in ("lemmas", "readings",
+                                                                                           "english")}),
+                     Patterns.of((body or {}).get("weak")), bool((body or {}).get("history_quiet", False)))
+            for name, body in cats.items()
+        ]
+        self.context = Context.of(spec.get("context") or {})
+        self.history_quiet = {c.name for c in self.categories if c.history_quiet}
+
+    @classmethod
+    def load(cls, path: Path, examples: Path | None = None, classifier: bool = True) -> DangerCheck:
+        """The patterns in `path` and (unless `classifier` is off) the classifier trained from `examples`
+        (default: nlu/danger.yaml beside it, plus the routing examples of topics without danger words)."""
+        with open(path, encoding="utf-8") as fh:
+            spec = yaml.safe_load(fh) or {}
+        examples = examples or path.parent / "nlu" / "danger.yaml"
+        model = None
+        if classifier and examples.exists():
+            from bot.language.intents import IntentModel, load_examples
+
+            data = load_examples(examples)
+            routing = examples.parent / "routing.yaml"
+            if routing.exists():
+                for topic, items in load_examples(routing).items():
+                    if topic not in ("protection_order", "emergency"):
+                        data["none"] = [*data.get("none", []), *(i for i in items if i not in data.get("none", []))]
+            data["none"] = [*data.get("none", []), *_answers(path.parent, cls(spec))]
+            model = IntentModel.cached(data, "danger")
+        return cls(spec, model)
+
+    def detect(self, text: str) -> tuple[str, ...]:
+        """The danger categories a message signals, in a fixed order; empty when none."""
+        if not fold(text):
+            return ()
+        from bot.language.morph import analyze  # Sudachi: only in processes that run turns
+
+        a = analyze(text)
+        ctx = self.context
+        clean = a.text
+        legal = bool(ctx.legal.search(clean) or ctx.legal_en.search(clean))
+        now = bool(ctx.now.search(clean) or ctx.now_en.search(clean))
+        past_question = legal and not now and bool(ctx.question.search(clean) or ctx.history.search(clean))
+        found: set[str] = set()
+        reading, ends = _reading_index(a)
+        views = (a.lemmas, reading, ends, fold(a.text))
+        for cat in self.categories:
+            strong = self._matches(a, cat.strong, views)
+            weak = (not legal or now) and self._matches(a, cat.weak, views)
+            if (strong and not (cat.history_quiet and past_question)) or weak:
+                found.add(cat.name)
+        if self.model is not None:
+            guess = self.model.guess(text)
+            danger = 1.0 - dict(guess.ranked).get("none", 0.0)
+            if danger < CONFIRM and not _URGENT.search(clean):  # a pattern matched, nothing else reads as danger
+                found -= self.history_quiet  # suicide, sexual violence and a child at risk are never vetoed
+            elif danger >= ALARM and not found and _enough_words(clean):
+                top = next(c for c, _ in guess.ranked if c != "none")
+                quiet = top in self.history_quiet and past_question and danger < SURE
+                if not quiet:
+                    found.add(top)
+        if "violence" in found and _CHILD.search(clean):
+            found.add("child")
+        return tuple(c for c in CATEGORIES if c in found)
+
+    def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str]) -> bool:
+        lemmas, reading, ends, surface = views
+        if not (("lemmas" in p.any and p.any["lemmas"].search(lemmas))
+                or ("readings" in p.any and (p.any["readings"].search(reading) or p.any["readings"].search(surface)))
+                or ("english" in p.any and p.any["english"].search(a.text))):
+            return False  # most messages: no pattern of this category anywhere, one search per reading
+        for rx in p.lemmas:
+            for m in rx.finditer(lemmas):
+                if not self._dropped_after(a, _token_at(lemmas, m.end()), _token_at(lemmas, m.start())):
+                    return True
+        if p.readings:
+            for rx in p.readings:
+                for m in rx.finditer(reading):
+                    if not self._dropped_after(a, _index_at(ends, m.end()), _index_at(ends, m.start() + 1) - 1):
+                        return True
+                for m in rx.finditer(surface):  # what Sudachi split oddly (しにたぃ), read as typed
+                    if not _FOLDED_DROPPED.match(surface[m.end():]):
+                        return True
+        for rx in p.english:
+            for m in rx.finditer(a.text):
+                before = a.text[: m.start()]
+                if not (_EN_NEGATION.search(before) or _EN_HYPOTHETICAL.search(before)):
+                    return True
+        return False
+
+    @staticmethod
+    def _dropped_after(a: Any, index: int, start: int = 0) -> bool:
+        """Negated (殴られてはいない, 死にたくない), hypothetical (もし殴られたら, 虐待があった場合), named as a
+        term (連れ去りとは) or asked about as a kind of act (物を投げるのはDVですか)."""
+        if _BEFORE_HYPOTHETICAL.search("".join(t.surface for t in a.tokens[max(0, start - 8): start])):
+            return True
+        while index < len(a.tokens) and a.tokens[index].lemma in ("れる", "られる", "せる", "させる"):
+            index += 1
+        rest = _NOISE.sub("", "".join(t.surface for t in a.tokens[index:]))
+        if _AFTER_TERM.match(rest) or _AFTER_HYPOTHETICAL.match(rest) or _AFTER_QUESTION.match(rest):
+            return True
+        for t in a.tokens[index: index + 6]:
+            if t.lemma in _NEGATION:
+                return True
+            if t.pos in _PASS or t.lemma in _PASS_WORDS or t.pos2 == "非自立可能" or t.pos == "補助記号":
+                continue
+            return False
+        return False
+
+
+def _token_at(lemmas: str, end: int) -> int:
+    """The index of the first token after a match that ends at `end` in the space-joined lemmas."""
+    return lemmas[:end].rstrip().count(" ")
+
+
+def _reading_index(a: Any) -> tuple[str, list[int]]:
+    reading, ends = "", []
+    for t in a.tokens:
+        reading += fold(t.reading)
+        ends.append(len(reading))
+    return reading, ends
+
+
+def _index_at(ends: list[int], end: int) -> int:
+    for i, e in enumerate(ends):
+        if e >= end:
+            return i + 1
+    return len(ends)
+
+
+HARM_ANSWERS = ("harm", "danger_now")  # answers that describe what was done: danger words, never taught as `none`
+
+
+def _answers(flows_dir: Path, rules: DangerCheck) -> list[str]:
+    """Words people answer questions with (each option's labels and synonyms, the commands) are ordinary:
+    taught as `none`, unless they answer a question about harm (外に出してもらえない is confinement, whatever
+    question it also answers) or a pattern finds danger in them."""
+    words: set[str] = set()
+    labels: set[str] = set()
+    for path in sorted(flows_dir.glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        if not isinstance(data, dict):
+            continue
+        for node in (data.get("nodes") or {}).values():
+            for option in (node or {}).get("options") or ():
+                if set(option.get("set") or {}) & set(HARM_ANSWERS):
+                    continue
+                words.update(str(w) for w in option.get("synonyms") or ())
+                labels.add(str(option.get("label", "")))
+        if path.name == "commands.yaml":
+            words.update(str(w) for ws in data.values() for w in ws or ())
+    for path in sorted((flows_dir.parent / "locales").glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            texts = yaml.safe_load(fh) or {}
+        for key in labels:
+            value: Any = texts
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if isinstance(value, str):
+                words.add(value)
+    return sorted(w for w in words if len(w) >= 2 and not rules.detect(w))

@@ -1,0 +1,179 @@
+"""What the engine asks the language layer: which topic, which option, what was already said.
+
+One object per worker process, built at start-up from flows/nlu/*.yaml (bot/wiring.py). The engine works
+without it (tests of flows, the old substring matching); with it, free words reach the right place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bot.language.morph import analyze
+from bot.language.parse import parse_when
+
+# A date as people write it inside a sentence (NFKC, lower case); bot.language.parse.parse_when reads it.
+DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}[年/.\-]\d{1,2}(?:月|[/.\-])?(?:\d{1,2}日?)?(?:頃|ごろ|ころ|末|初め)?"
+              r"|(?:令和|平成|r|h)?(?:\d{1,4}|元)年(?:の?[春夏秋冬])?"
+              r"|(?:去年|昨年|今年|おととし|一昨年)(?:の?[春夏秋冬]|の?(?:初め|はじめ|前半|後半|末|暮れ))?"
+              r"|先々月|先月|(?:\d+|半|[一二三四五六七八九十]+)(?:年|か月|ヶ月|カ月|週間|日)半?(?:くらい|ほど|ぐらい)?前"
+              r"|[a-z]+ \d{1,2},? \d{4}|\d{1,2} [a-z]+ \d{4}|\d{1,2}月\d{1,2}日")
+
+# Short answers that mean yes or no to a question whose two options are statements (あった｜なかった).
+YES = {"はい", "うん", "ええ", "そう", "そうです", "ある", "あります", "あった", "ありました", "いる", "います",
+       "いた",
+       "してる", "している", "した", "しました", "yes", "yeah", "yep", "yup", "sure", "y", "ok", "そのとおり", "せやな",
+       "はーい", "はいっ", "うんうん", "もちろん", "多分そう", "たぶんそう", "あったよ", "あるよ", "あったと思う"}
+NO = {"いいえ", "いえ", "いや", "ううん", "ない", "ないです", "ありません", "なかった", "なかったです",
+      "ありませんでした", "いない", "いません", "特に", "とくに", "特にない", "特にないです", "特になし", "なし",
+      "無し", "全然", "ぜんぜん",
+      "まったく", "全く", "ほとんどない", "no", "nope", "nah", "n", "none", "not really", "never", "していない",
+      "してない", "しなかった", "ほぼない", "ほぼなかった", "いいや", "ちがう", "違う", "違います"}
+_NEG_LABEL = re.compile(r"(ない|なかった|なし|いいえ|いない|ません|not|no\b|never|none)", re.I)
+_STRIP = re.compile(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜ー−\-]+")
+_CONTENT = {"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞"}
+_WEAK_LEMMAS = {"為る", "居る", "有る", "成る", "ある", "いる", "する", "こと", "事", "もの", "物", "の", "よう", "様"}
+
+
+def _norm(text: str) -> str:
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def polarity(text: str) -> str | None:
+    """"yes", "no" or None for a short answer: いいえ, ないです, 特に, あった, ありません, nope…"""
+    said = _norm(text)
+    if not said or len(said) > 16:
+        return None
+    for suffix in ("です", "でした", "ね", "よ", "かな", "かも", "と思う", "と思います", "ですね", "けど", "っす",
+                   "す"):
+        if said.endswith(suffix) and said[: -len(suffix)] in YES | NO:
+            said = said[: -len(suffix)]
+            break
+    if said in NO:
+        return "no"
+    if said in YES:
+        return "yes"
+    tokens = [t for t in analyze(text).tokens if t.pos != "補助記号"]
+    if not tokens or len(tokens) > 6:
+        return None
+    if any(t.lemma in ("ない", "無い", "ず", "ぬ", "ん") for t in tokens):
+        return "no"
+    if tokens[0].lemma in ("有る", "居る", "ある", "いる") or tokens[0].surface in ("はい", "うん", "ええ"):
+        return "yes"
+    return None
+
+
+def content_lemmas(text: str) -> set[str]:
+    return {t.lemma for t in analyze(text).tokens if t.pos in _CONTENT and t.lemma not in _WEAK_LEMMAS}
+
+
+@dataclass
+class OptionText:
+    """One option as the matcher sees it: its id, its label in Japanese (for polarity), and every word for it."""
+
+    id: str
+    label: str
+    words: list[str]
+
+
+@dataclass
+class Understanding:
+    """Routing model, option examples and slot cues; each part optional so tests can build a bare one."""
+
+    router: object | None = None  # bot.language.intents.IntentModel (sklearn stays out of this module)
+    option_examples: Mapping[str, Sequence[str]] = field(default_factory=dict)  # "flow.node.option" → words
+    slots: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]] = field(default_factory=dict)
+    dates: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)  # flow → date node → cues
+
+    @classmethod
+    def load(cls, flows_dir: Path, train: bool = True) -> Understanding:
+        """Read flows/nlu/*.yaml; load or train the router (only in processes that run turns)."""
+        nlu = flows_dir / "nlu"
+        router = None
+        if train and (nlu / "routing.yaml").exists():
+            from bot.language.intents import IntentModel
+
+            router = IntentModel.load_or_train(nlu / "routing.yaml")
+        options = _yaml(nlu / "options.yaml").get("options") or {}
+        slots = _yaml(nlu / "slots.yaml").get("slots") or {}
+        dates = _yaml(nlu / "slots.yaml").get("dates") or {}
+        return cls(router, {k: [str(w) for w in v or ()] for k, v in options.items()}, slots, dates)
+
+    # ── options ────────────────────────────────────────────────────────────────
+    def option(self, text: str, flow: str, node: str, options: Sequence[OptionText]) -> str | None:
+        """The option a free-text answer means: polarity for yes/no questions, the closest lemmas, a typo's
+        nearest word. None when it is not clear (the engine asks again)."""
+        said = _norm(text)
+        if not said:
+            return None
+        words = {o.id: [*o.words, *self.option_examples.get(f"{flow}.{node}.{o.id}", ())] for o in options}
+        for oid, ws in words.items():  # an example said exactly
+            if any(_norm(w) == said for w in ws):
+                return oid
+        pol = polarity(text)
+        if pol:
+            signs = {o.id: ("no" if _NEG_LABEL.search(o.label) else "yes") for o in options}
+            chosen = [oid for oid, sign in signs.items() if sign == pol]
+            if len(options) == 2 and len(chosen) == 1:
+                return chosen[0]
+            by_word = [oid for oid, ws in words.items() if any(_norm(w) in (said, pol) for w in ws)]
+            if len(by_word) == 1:
+                return by_word[0]
+        mine = content_lemmas(text)
+        if mine:
+            scores = {oid: max((len(mine & content_lemmas(w)) for w in ws), default=0) for oid, ws in words.items()}
+            best = max(scores.values())
+            winners = [oid for oid, sc in scores.items() if sc == best]
+            if best >= 1 and len(winners) == 1:
+                return winners[0]
+        if len(said) >= 3:
+            pairs = [(_norm(w), oid) for oid, ws in words.items() for w in ws if len(_norm(w)) >= 3]
+            close = difflib.get_close_matches(said, [w for w, _ in pairs], n=2, cutoff=0.75)
+            found = {oid for w, oid in pairs if w in close}
+            if len(found) == 1:
+                return found.pop()
+        return None
+
+    # ── slots ──────────────────────────────────────────────────────────────────
+    def prefill(self, flow: str, text: str, today: date | None = None) -> dict[str, str]:
+        """{node: option} for the questions of `flow` that the message already answers, e.g.
+        「夫のDVが原因で離婚しました」 → ground: dv, divorce: divorced; and {node: "date:EARLIEST:LATEST"} for a
+        date question whose cue names a date (「2023年3月に離婚」). Only unambiguous cues count."""
+        clean = unicodedata.normalize("NFKC", text).lower()
+        lemmas = analyze(text).lemmas
+        found: dict[str, str] = {}
+        for node, cues in (self.dates.get(flow) or {}).items():
+            for cue in cues or ():
+                m = re.search(cue.replace("{date}", f"(?P<when>{DATE_WORDS})"), clean) if today else None
+                when = parse_when(m.group("when"), today) if m and today else None
+                if when is not None:
+                    found[node] = f"date:{when.earliest.isoformat()}:{when.latest.isoformat()}"
+                    break
+        for node, options in (self.slots.get(flow) or {}).items():
+            hits = [oid for oid, cues in options.items()
+                    if any(re.search(c, clean) or re.search(c, lemmas) for c in cues or ())]
+            if len(hits) == 1:
+                found[node] = hits[0]
+        return found
+
+    # ── topics ─────────────────────────────────────────────────────────────────
+    def route(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """("go", (topic,)), ("ask", (a, b)) or ("none", ())."""
+        if self.router is None:
+            return "none", ()
+        decision = self.router.decide(text)  # type: ignore[attr-defined]
+        return decision.kind, decision.intents
+
+
+def _yaml(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}

@@ -1,0 +1,94 @@
+"""Danger detection that generalises: the phrasings the issue found missed, the ordinary questions it found
+flagged, negation and history, and the contacts each category calls for (#8891, 189)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.engine.inputs import Incoming
+from bot.engine.session import Session
+from bot.language.danger import CONTACTS, DangerCheck, contacts_for
+from bot.settings import Settings
+from bot.wiring import build_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECK = DangerCheck.load(ROOT / "flows" / "danger.yaml")
+ENGINE = build_engine(Settings())
+
+MISSED_BEFORE = [  # (typed, category): each was missed by the substring list (issue #15)
+    ("ぶたれた", "violence"), ("首を締められた", "violence"), ("突き飛ばされた", "violence"),
+    ("髪を引っ張られた", "violence"), ("暴力ふるわれてる", "violence"), ("ボコられた", "violence"),
+    ("しばかれた", "violence"), ("閉じ込められてる", "confinement"), ("外に出してもらえない", "confinement"),
+    ("死ねって言われた", "threat"), ("火つけるぞって", "threat"), ("元夫が家に来てる", "at_door"),
+    ("ドアを叩いてる", "at_door"), ("職場に来た", "at_door"), ("引っ越し先がバレた", "at_door"),
+    ("生きてる意味がない", "suicide"), ("楽になりたい", "suicide"), ("ODした", "suicide"),
+    ("薬たくさん飲んだ", "suicide"), ("消えてしまいたい", "suicide"), ("氏にたい", "suicide"),
+    ("タヒにたい", "suicide"), ("he slapped me", "violence"), ("I don't want to live anymore", "suicide"),
+    ("SOS", "violence"), ("レイプされた", "sexual_violence"), ("夫が娘を殴った", "child"),
+    ("写真をばらまくと言われた", "threat"),
+]
+FLAGGED_BEFORE = [  # ordinary messages the substring list answered with the police line
+    "連れ去り別居について知りたい", "子の連れ去りは違法ですか", "外にいるので後で返信します", "面会で家に来た",
+    "助けられた", "見つけられた", "預けられた", "Can you help me?", "help me understand the means test",
+    "DVで離婚したが慰謝料は", "保護命令の申立てはどうやる", "殴られてはいない",
+    "夫のDVが原因で離婚しました。慰謝料は？",
+    "夫に殴られて離婚しました。慰謝料はいくらですか", "死にたくない", "もし殴られたらどうすればいいですか",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), MISSED_BEFORE)
+def test_phrasings_the_list_missed_raise_their_category(text: str, category: str) -> None:
+    assert category in CHECK.detect(text)
+
+
+@pytest.mark.parametrize("text", FLAGGED_BEFORE)
+def test_ordinary_questions_and_negations_raise_nothing(text: str) -> None:
+    assert CHECK.detect(text) == ()
+
+
+def test_history_is_quiet_but_the_same_words_now_are_not() -> None:
+    assert CHECK.detect("昔殴られたことがある。慰謝料は請求できますか？") == ()
+    assert "violence" in CHECK.detect("今も殴られています。慰謝料は請求できますか？")
+    assert "violence" in CHECK.detect("殴られた。離婚したい")
+
+
+def test_sexual_violence_and_suicide_are_never_quieted_by_a_legal_question() -> None:
+    assert "sexual_violence" in CHECK.detect("夫にレイプされました。離婚できますか？")
+    assert "suicide" in CHECK.detect("養育費も払えないし死にたい")
+
+
+def test_a_hurt_child_calls_for_189_and_sexual_violence_for_8891() -> None:
+    assert "child" in CONTACTS["child"] and "onestop" in CONTACTS["sexual_violence"]
+    assert "child" in contacts_for(CHECK.detect("夫が息子を殴った"))
+    assert "child" in contacts_for(CHECK.detect("子どもが殴られている"))
+    assert contacts_for(CHECK.detect("レイプされた")) == ["police", "onestop"]
+
+
+@pytest.mark.parametrize(("typed", "number", "uris"), [
+    ("レイプされた", "#8891", ["tel:110"]), ("夫が娘を殴った", "189", ["tel:110", "tel:0120279889", "tel:189"])])
+def test_the_danger_reply_offers_the_window_and_its_call_buttons(typed: str, number: str, uris: list[str]) -> None:
+    reply = ENGINE.step(Session(), Incoming("text", typed))
+    assert number in reply.messages[0].text  # #8891 is said, not a tel: link (not every phone dials "#")
+    assert [c.uri for c in reply.choices if c.uri] == uris
+
+
+def test_the_webhook_process_never_loads_sudachi() -> None:
+    code = ("import sys; from bot.web.app import create_app; from bot.settings import Settings; "
+            "import bot.line.webhook, bot.language.danger, bot.engine.engine; "
+            "print('sudachipy' in sys.modules, 'sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\udfffb", "²", "1" * 5000, "あ" * 60000, "0年1月末", "99999年前"])
+def test_odd_text_never_breaks_a_turn(text: str) -> None:
+    """Lone surrogates (Sudachi takes UTF-8 only), digits int() refuses, days that do not exist: the fuzzed
+    webhook found each as a 'turn failed'."""
+    CHECK.detect(text)
+    s = Session()
+    reply = ENGINE.step(s, Incoming("text", text))
+    assert reply.messages and "こちらの都合" not in reply.messages[0].text

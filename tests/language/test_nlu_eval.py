@@ -1,0 +1,75 @@
+"""Understanding measured on corpora: the held-out sets (written by someone who never saw the examples or the
+patterns) and our own dev sets. Only aggregate figures are printed (conftest.py prints FIGURES at the end).
+
+Targets (issue #15): routing ≥ 95%, danger recall ≥ 98%, false alarms ≤ 3%. Where the held-out figure is
+below a target, the test asserts the figure reached as a floor, so that a change that makes things worse
+fails, and says so in the printed figures.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.cli.nlu import report
+from bot.language.danger import DangerCheck
+from bot.language.evaluate import danger_report, read, routing_report
+from bot.language.understanding import Understanding
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+HELDOUT = Path(os.environ.get("KAKEHASHI_NLU_HELDOUT") or ROOT / "tests" / "data" / "nlu" / "heldout")
+DEV = ROOT / "tests" / "data" / "nlu" / "dev"
+FLOWS = ROOT / "flows"
+FIGURES: dict[str, list[str]] = {}
+TARGETS = {"routing": 0.95, "recall": 0.98, "false_alarms": 0.03}
+FLOORS = {"routing": 0.92, "recall": 0.955, "false_alarms": 0.045}  # reached on the held-out sets, 2026-11-27
+
+
+@pytest.fixture(scope="module")
+def nlu() -> Understanding:
+    return Understanding.load(FLOWS)
+
+
+@pytest.fixture(scope="module")
+def check() -> DangerCheck:
+    return DangerCheck.load(FLOWS / "danger.yaml")
+
+
+def _figures(name: str, data: Path) -> None:
+    FIGURES[name] = report(Settings(), data)
+
+
+@pytest.mark.skipif(not (HELDOUT / "routing.yaml").exists(), reason="held-out corpora not in tests/data/nlu/heldout")
+def test_heldout_routing(nlu: Understanding, check: DangerCheck) -> None:
+    rep = routing_report(nlu.route, read(HELDOUT / "routing.yaml", "utterances"), check.detect)
+    _figures("held-out", HELDOUT)
+    assert rep.total >= 600
+    assert rep.accuracy >= min(TARGETS["routing"], FLOORS["routing"]), rep.lines()
+
+
+@pytest.mark.skipif(not (HELDOUT / "danger.yaml").exists(), reason="held-out corpora not in tests/data/nlu/heldout")
+def test_heldout_danger(check: DangerCheck) -> None:
+    rep = danger_report(check.detect, read(HELDOUT / "danger.yaml", "messages"),
+                        read(HELDOUT / "ordinary.yaml", "messages"))
+    assert rep.recall >= min(TARGETS["recall"], FLOORS["recall"]), rep.lines()
+    assert rep.false_alarm_rate <= max(TARGETS["false_alarms"], FLOORS["false_alarms"]), rep.lines()
+
+
+def test_dev_sets(nlu: Understanding, check: DangerCheck) -> None:
+    """Our own sets, which tuned the thresholds (and, for danger, also train the classifier): a regression
+    guard, not a measure of quality."""
+    rep = routing_report(nlu.route, read(DEV / "routing.yaml", "utterances"), check.detect)
+    danger = danger_report(check.detect, read(DEV / "danger.yaml", "messages"), read(DEV / "ordinary.yaml", "messages"))
+    _figures("dev (ours)", DEV)
+    assert rep.accuracy >= 0.9, rep.lines()
+    assert danger.recall >= 0.98 and danger.false_alarm_rate <= 0.02, danger.lines()
+
+
+def test_the_report_names_no_message(check: DangerCheck) -> None:
+    """Aggregates only: nobody tuning the bot may read a held-out message through the report."""
+    danger = read(DEV / "danger.yaml", "messages")
+    lines = "\n".join(report(Settings(), DEV))
+    assert not any(str(m["text"]) in lines for m in danger if len(str(m["text"])) > 4)

@@ -1,0 +1,78 @@
+"""Free-word answers: yes/no by the options' polarity, lemmas, typos; examples checked by flows check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content.flows import load_flows
+from bot.content.texts import Texts
+from bot.language.understanding import OptionText, Understanding, polarity
+from bot.review.check_nlu import nlu_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+NLU = Understanding.load(ROOT / "flows", train=False)
+CONTACT = [OptionText("little", "ほとんどなかった", ["ほとんどなかった", "ほとんどない", "連絡なし", "little"]),
+           OptionText("ongoing", "あった", ["あった", "ある", "続いている", "ongoing"])]
+
+
+@pytest.mark.parametrize(("typed", "sign"), [
+    ("いいえ", "no"), ("ないです", "no"), ("特に", "no"), ("ありません", "no"), ("nope", "no"), ("あった", "yes"),
+    ("ありましたね", "yes"), ("はい", "yes"), ("ありました", "yes"), ("離婚した", None), ("2025年", None)])
+def test_polarity(typed: str, sign: str | None) -> None:
+    assert polarity(typed) == sign
+
+
+@pytest.mark.parametrize(("typed", "option"), [
+    ("いいえ", "little"), ("特にないです", "little"), ("no", "little"), ("あったよ", "ongoing"), ("はい", "ongoing"),
+    ("ほげ", None)])
+def test_yes_and_no_pick_the_statement_of_that_polarity(typed: str, option: str | None) -> None:
+    assert NLU.option(typed, "affair_separation", "contact", CONTACT) == option
+
+
+def test_an_example_from_options_yaml_and_a_typo() -> None:
+    harm = [OptionText("physical", "身体への暴力", ["身体への暴力", "殴"]),
+            OptionText("other", "それ以外（暴言など）", ["それ以外（暴言など）", "暴言"])]
+    assert NLU.option("つきまとい", "protection_order", "harm", harm) == "other"
+    stage = [OptionText("separated", "別居中", ["別居中", "別居"]),
+             OptionText("divorced", "離婚した後", ["離婚した後"])]
+    assert NLU.option("離婚しました", "visitation", "stage", stage) == "divorced"
+    assert NLU.option("離婚したあと", "visitation", "stage", stage) == "divorced"
+
+
+def test_the_first_message_fills_what_it_answers() -> None:
+    assert NLU.prefill("consolation", "夫のDVが原因で離婚しました。慰謝料は？") == {
+        "ground": "dv", "affair_divorce": "divorced", "divorce": "divorced"}
+    assert NLU.prefill("visitation", "子どもに会えません") == {}
+
+
+def test_flows_check_finds_an_example_claimed_by_two_options(tmp_path: Path) -> None:
+    flows = tmp_path / "flows"
+    shutil.copytree(ROOT / "flows", flows)
+    texts = Texts.load(ROOT / "locales")
+    assert nlu_problems(load_flows(flows), texts, flows) == []
+    options = flows / "nlu" / "options.yaml"
+    options.write_text(options.read_text(encoding="utf-8") + "  visitation.stage.divorced: [別居中です]\n"
+                       "  visitation.nowhere.x: [a]\n", encoding="utf-8")
+    problems = nlu_problems(load_flows(flows), texts, flows)
+    assert any("claimed by options 'separated' and 'divorced'" in p for p in problems)
+    assert any("visitation.nowhere.x" in p for p in problems)
+
+
+def test_a_date_in_the_first_message_answers_the_date_question() -> None:
+    from datetime import datetime
+
+    from bot.engine.inputs import Incoming
+    from bot.engine.session import Session
+    from bot.settings import Settings
+    from bot.wiring import build_engine
+
+    engine = build_engine(Settings())
+    s = Session()
+    at = datetime(2026, 11, 24, 12, tzinfo=engine.zone).timestamp()
+    reply = engine.step(s, Incoming("text", "夫のDVが原因で2023年3月に離婚しました。慰謝料は？", at=at))
+    assert "「DV・モラハラ」「もう離婚した」「2023/03/01〜2023/03/31」" in reply.messages[0].text
+    assert (s.flow, s.state) == ("consolation", "result")  # nothing left to ask
+    assert s.answers["divorce_date"] == "2023-03-01" and s.answers["divorce_date_approx"] is True

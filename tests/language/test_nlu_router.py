@@ -1,0 +1,67 @@
+"""The router: the fast scorer agrees with scikit-learn, the model is cached by the examples' hash, and the
+decision asks between two close topics."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.language.intents import Guess, IntentModel, Thresholds, decide, examples_hash, load_examples
+
+ROUTING = Path(__file__).resolve().parents[2] / "flows" / "nlu" / "routing.yaml"
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory: pytest.TempPathFactory) -> IntentModel:
+    return IntentModel.load_or_train(ROUTING, tmp_path_factory.mktemp("cache"))
+
+
+@pytest.mark.parametrize("text", ["子供に会えません", "free legal consultation", "ほげ", "",
+                                  "夫と別居中で子供に会わせてもらえず、夫は浮気もしている"])
+def test_the_fast_scorer_gives_scikit_learns_probabilities(model: IntentModel, text: str) -> None:
+    expected = model.pipeline.predict_proba([text])[0]
+    assert [round(p, 9) for p in model._fast.proba(text)] == [round(float(p), 9) for p in expected]
+
+
+def test_the_model_is_cached_under_the_examples_hash_and_retrained_when_they_change(tmp_path: Path) -> None:
+    examples = tmp_path / "routing.yaml"
+    shutil.copy(ROUTING, examples)
+    IntentModel.load_or_train(examples, tmp_path / "cache")
+    first = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert first == [f"routing-{examples_hash(load_examples(examples))}.pkl"]
+    examples.write_text(examples.read_text(encoding="utf-8") + "    - 子どもと面会したい\n", encoding="utf-8")
+    IntentModel.load_or_train(examples, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").iterdir())) == 2
+
+
+def test_decisions() -> None:
+    th = Thresholds(route=0.3, margin=0.1, pair=0.22)
+    assert decide(Guess((("visitation", 0.8), ("none", 0.1))), th).kind == "go"
+    assert decide(Guess((("visitation", 0.45), ("affair_separation", 0.4))), th).intents == (
+        "visitation", "affair_separation")
+    assert decide(Guess((("none", 0.6), ("visitation", 0.2))), th).kind == "none"
+    assert decide(Guess((("visitation", 0.25), ("none", 0.2))), th).kind == "none"
+
+
+@pytest.mark.parametrize("text", ["子供に会えません", "a  b", "I can't see my kid", "あ", ""])
+def test_the_n_grams_are_scikit_learns(text: str) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.language.intents import _char, _char_wb
+
+    assert _char_wb(text, 1, 3) == TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)).build_analyzer()(text)
+    assert _char(text, 2, 3) == TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).build_analyzer()(text)
+
+
+def test_a_worker_that_loads_the_cache_never_imports_scikit_learn(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    IntentModel.load_or_train(ROUTING, tmp_path)  # trained here, cached there
+    code = ("import sys; from pathlib import Path; from bot.language.intents import IntentModel; "
+            f"m = IntentModel.load_or_train(Path({str(ROUTING)!r}), Path({str(tmp_path)!r})); "
+            "print(m.decide('子供に会えません').intents, 'sklearn' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["('visitation',)", "False", "False"]
