@@ -1,4 +1,5 @@
-"""Care for the person before the flow: danger first, and the discreet way out (CONTENT.md §9, DESIGN §6)."""
+"""Care for the person before the flow: the emergency lines before any question, and a discreet way out
+(an exit that leaves nothing alarming on the screen)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.engine.turn import Turn
 from bot.language.danger import CONTACT_ORDER, CONTACTS
 
 # Contacts for kinds of danger that bot/language/danger.py may not list (yet): sexual violence → the one-stop centre
-# (#8891, CONTENT.md §9); suicidal words also get 110, for danger now (CONTENT.md §9).
+# (#8891); suicidal words also get 110, for danger now.
 EXTRA_CONTACTS = {"sexual_violence": ("police", "onestop"), "suicide": ("police",)}
 ORDER = (*CONTACT_ORDER, *(c for c in ("onestop",) if c not in CONTACT_ORDER))
 # A contact may be reached on more than one line with its own hours (いのちの電話: 0120 16–21h, 0570 10–22h).

@@ -1,7 +1,7 @@
 """Danger detection: does a message signal violence, threats, someone at the door, confinement, a child at
 risk, sexual violence or suicidal thoughts?
 
-Runs on every text, in every state, before anything else (DESIGN §1). The patterns are data a reviewer keeps
+Runs on every text, in every state, before anything else. The patterns are data a reviewer keeps
 (flows/danger.yaml); they are matched against three readings of a message so that one pattern covers its
 variants: Sudachi's normalized lemmas (殴られた・なぐられた・ぶたれた → 殴る/打つ れる), the whole message read
 in hiragana, and the lower-cased text for English. A match is dropped when the words right after it negate it
@@ -23,7 +23,7 @@ import yaml
 
 CATEGORIES = ("violence", "threat", "at_door", "confinement", "child", "sexual_violence", "suicide")
 CONTACT_ORDER = ("police", "dv_plus", "child", "onestop", "yorisoi", "inochi")  # danger now first
-# Which windows each kind of danger calls for (CONTENT.md §8, §9); numbers are facts `window.<id>.phone`.
+# Which windows each kind of danger calls for; numbers are facts `window.<id>.phone`.
 CONTACTS = {
     "violence": ("police", "dv_plus"),
     "threat": ("police", "dv_plus"),

@@ -2,7 +2,7 @@
 
 No liability arises for an affair begun after the marriage had broken down (最判平成8年3月26日), but courts
 weigh all the facts: a separation aimed at divorce weighs heavily, a work posting or care does not, and
-"we were separated" alone never settles it (CONTENT.md §5 isha.breakdown). Pure.
+"we were separated" alone never settles it (the facts behind it are isha.breakdown in flows/facts.yaml). Pure.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Consolation money (慰謝料) at divorce: the 目安 band for a ground, the spread across sources, and what a
-公正証書 for it would cost. Pure; the bands are facts (CONTENT.md §5) and sources disagree, so both the usual
+公正証書 for it would cost. Pure; the bands are facts in flows/facts.yaml and sources disagree, so both the usual
 band and the widest range are returned — never a single figure."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""When a consolation-money claim runs out (時効, CONTENT.md §6), from dates the person gives.
+"""When a consolation-money claim runs out (時効, 民法724条・724条の2), from dates the person gives.
 
 Pure: `today` is passed in. Periods count from the day after the starting day (民法140条), so "3 years from
 1 March 2025" ends on 1 March 2028; a period starting on 29 February ends on 28 February. The result is a

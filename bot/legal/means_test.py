@@ -1,4 +1,4 @@
-"""Houterasu's means test for free legal consultation (CONTENT.md §4), as a pure function.
+"""Houterasu's means test for free legal consultation (民事法律扶助), as a pure function.
 
 The figures are not here: they come in through `MeansLimits.from_facts`, from flows/facts.yaml. The outcome
 is a rough guide (目安) for the person, never a decision: Houterasu decides.

@@ -1,4 +1,4 @@
-"""Who may ask a district court for a DV-Act protection order, and which orders fit (CONTENT.md §3).
+"""Who may ask a district court for a DV-Act protection order, and which orders fit under the DV Act (配偶者暴力防止法).
 
 A pure function of the person's answers. It gives the route that generally applies — never a promise that a
 court will grant an order.

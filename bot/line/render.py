@@ -1,4 +1,4 @@
-"""Engine replies → LINE messages (the Messaging API's JSON), within LINE's limits (DESIGN §7).
+"""Engine replies → LINE messages (the Messaging API's JSON), within LINE's limits.
 
 Texts become text messages, result cards flex bubbles. A card whose first sections are its lead becomes a
 carousel: the first bubble says what matters most within one phone screen, with the call buttons and the

@@ -1,4 +1,4 @@
-"""Sending a turn's messages to LINE (DESIGN §7): the reply token first, else push with a retry key.
+"""Sending a turn's messages to LINE: the reply token first, else push with a retry key.
 
 Every SDK call has a timeout. Pushes carry an `X-Line-Retry-Key` derived from the event id, so a retry
 after a timeout or a crash can never deliver twice (LINE answers 409 to a key it already accepted).
