@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from transitions import MachineError
 
 from bot.content.flows import FLOW_PREFIX, Flow, FlowError, Node
-from bot.content.texts import LANGUAGES, MissingText, Texts
+from bot.content.texts import LANGUAGES, MissingText, Texts, day
 from bot.directory.windows import Window
 from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import Handoff
@@ -23,7 +23,7 @@ from bot.engine.replies import Reply, Text, TicketAction, parse_tap
 from bot.engine.safety_replies import danger_reply, erased
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.turn import Turn
-from bot.language.danger import DangerCheck
+from bot.language.danger import HARM_ANSWERS, DangerCheck
 from bot.language.parse import match_option, normalize, parse_amount, parse_count, parse_when
 from bot.language.understanding import OptionText, Understanding
 
@@ -113,6 +113,11 @@ class Engine:
         if inc.kind == "text" and first:
             s.lang = "en" if _looks_english(inc.text) else s.lang
         s.fresh = False
+        if danger and self._describes_harm(s, inc.text):
+            # "What happened?" answered in the person's words (外に出さないと言われた): the answer is taken, and
+            # the danger is kept for the card, which puts the emergency lines first.
+            s.answers["danger"] = sorted({*s.answers.get("danger", []), *danger})
+            danger = ()
         if danger:
             return danger_reply(turn, danger)
         command = self._command(inc)
@@ -253,9 +258,9 @@ class Engine:
         s.answers.pop(f"{key}_approx", None)
         if approx is not None:
             s.answers[f"{key}_approx"] = True
-            span = f"{approx.earliest:%Y/%m/%d}〜{approx.latest:%Y/%m/%d}"
+            span = f"{day(approx.earliest, s.lang)}〜{day(approx.latest, s.lang)}"
             turn.messages.append(Text(turn.fill("understand.approx_date",
-                                                {"date": span, "earliest": f"{approx.earliest:%Y/%m/%d}"})))
+                                                {"date": span, "earliest": day(approx.earliest, s.lang)})))
         self._advance(s, node, "submit", turn)
         return turn.prompt(self.node_of(s))
 
@@ -305,8 +310,8 @@ class Engine:
                 s.answers[key] = earliest
                 if earliest != latest:
                     s.answers[f"{key}_approx"] = True
-                span = earliest if earliest == latest else f"{earliest}〜{latest}"
-                noted.append(span.replace("-", "/"))
+                first, last = day(earliest, s.lang), day(latest, s.lang)  # as readers write dates
+                noted.append(first if earliest == latest else f"{first}〜{last}")
                 s.history.append([s.flow, s.state])
                 self._fire(s, "submit")
                 continue
@@ -339,6 +344,14 @@ class Engine:
             raise FlowError(f"unknown place {s.flow}/{s.state}") from None
 
     # ── understanding ───────────────────────────────────────────────────────────
+    def _describes_harm(self, s: Session, text: str) -> bool:
+        """The person is at a question about the harm done (an option records `harm`) and their words name
+        one of its options: an answer, not an alarm."""
+        node = self.flows[s.flow].nodes.get(s.state)
+        if node is None or node.kind != "ask" or not any(set(o.set) & set(HARM_ANSWERS) for o in node.options):
+            return False
+        return match_option(text, self._option_words(node)) is not None
+
     def _option_words(self, node: Node) -> list[tuple[str, list[str]]]:
         return [
             (o.id, [*(self.texts.raw(lang, o.label) for lang in LANGUAGES), *o.synonyms]) for o in node.options

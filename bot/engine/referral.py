@@ -41,7 +41,7 @@ MAX_SHOWN = 6  # emergency lines are never cut; the others fill up to this many
 MAX_CALLS = 2
 # Danger categories (bot/language/danger.py) → the urgency windows.yaml speaks of.
 URGENCY_OF_DANGER = {"violence": "danger", "threat": "danger", "at_door": "danger", "confinement": "danger",
-                     "child": "child", "sexual_violence": "danger", "suicide": "suicide"}  # #8891: the danger reply
+                     "child": "child", "sexual_violence": "sexual_violence", "suicide": "suicide"}
 DANGER_ANSWERS = {"danger_now": True}  # the protection-order flow's first question
 DV_ANSWERS = {"dv_risk": True, "dv_victim": True, "ground": "dv"}  # custody, means test, consolation
 DV_FLOWS = ("protection_order",)

@@ -44,7 +44,7 @@ def test_an_example_from_options_yaml_and_a_typo() -> None:
 
 def test_the_first_message_fills_what_it_answers() -> None:
     assert NLU.prefill("consolation", "夫のDVが原因で離婚しました。慰謝料は？") == {
-        "ground": "dv", "affair_divorce": "divorced", "divorce": "divorced"}
+        "ground": "dv", "affair_divorce": "divorced", "divorce": "divorced", "dv_divorce": "divorced"}
     assert NLU.prefill("visitation", "子どもに会えません") == {}
 
 
@@ -73,6 +73,6 @@ def test_a_date_in_the_first_message_answers_the_date_question() -> None:
     s = Session()
     at = datetime(2026, 11, 24, 12, tzinfo=engine.zone).timestamp()
     reply = engine.step(s, Incoming("text", "夫のDVが原因で2023年3月に離婚しました。慰謝料は？", at=at))
-    assert "「DV・モラハラ」「もう離婚した」「2023/03/01〜2023/03/31」" in reply.messages[0].text
-    assert (s.flow, s.state) == ("consolation", "result")  # nothing left to ask
+    assert "「DV・モラハラ」「もう離婚した」「2023年3月1日〜2023年3月31日」" in reply.messages[0].text
+    assert (s.flow, s.state) == ("consolation", "harm_date")  # what is left to ask: when the harm was known
     assert s.answers["divorce_date"] == "2023-03-01" and s.answers["divorce_date_approx"] is True
