@@ -16,6 +16,8 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -r /wheels \
     && useradd --create-home kakehashi && mkdir -p /data && chown kakehashi /data && chmod 700 /data
 USER kakehashi
 WORKDIR /home/kakehashi
+# The router's weights, trained once into the image's cache: workers then start without scikit-learn.
+RUN kakehashi nlu train
 VOLUME /data
 EXPOSE 8000
 # SIGTERM (docker stop) lets the turns in hand finish; give it time: `docker stop -t 30` or stop_grace_period.

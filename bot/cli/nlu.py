@@ -48,6 +48,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"router: {sum(map(len, examples.values()))} examples, {len(examples)} intents, "
               f"{time.perf_counter() - started:.1f} s; cached in {default_cache_dir()} as "
               f"routing-{examples_hash(examples)}.pkl")
+        from bot.language.danger import DangerCheck
+
+        started = time.perf_counter()
+        DangerCheck.load(settings.flows_dir / "danger.yaml")  # its classifier is cached the same way
+        print(f"danger classifier: {time.perf_counter() - started:.1f} s; cached in {default_cache_dir()}")
         return 0
     for line in report(settings, corpus_dir(args.data)):
         print(line)
