@@ -5,14 +5,15 @@ chat; adding a command is a row here, its words, its texts and its tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from bot.content.flows import Node
+from bot.content.flows import Flow, Node
 from bot.engine import shortcuts
 from bot.engine.handoff import Handoff
+from bot.engine.memo import memo
 from bot.engine.replies import Reply, TicketAction
 from bot.engine.safety_replies import closed
 from bot.engine.session import Session
@@ -31,6 +32,8 @@ class Engine(Protocol):
     """What a command needs of the engine (the engine is this; the protocol keeps the arrow one way)."""
 
     handoff: Handoff
+    flows: Mapping[str, Flow]
+    memo_parts: Sequence[str]
 
     def node_of(self, s: Session) -> Node: ...
 
@@ -115,4 +118,6 @@ COMMANDS: dict[str, Command] = {
     "emergency": Command(lambda engine, s, turn: shortcuts.emergency(turn, engine.menu_node(shortcuts.EMERGENCY_NODE)),
                          Midway.BOT_NOTED),
     "again": Command(_again),
+    "memo": Command(lambda engine, s, turn: memo(turn, engine.flows, engine.handoff, engine.memo_parts),
+                    Midway.BOT),  # the person's own notes: also while a counselor has the chat
 }

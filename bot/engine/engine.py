@@ -6,7 +6,7 @@ Pure with respect to I/O: no Redis, no LINE, no clock. The worker loads and save
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from bot.directory.windows import Window
 from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import Handoff
 from bot.engine.inputs import Incoming
+from bot.engine.memo import PARTS
 from bot.engine.replies import Reply, Text, TicketAction, parse_tap
 from bot.engine.safety_replies import danger_reply, erased
 from bot.engine.session import MENU_FLOW, Session
@@ -52,12 +53,14 @@ class Engine:
         counselors: Window | None = None,
         handoff_timeout: int = HANDOFF_TIMEOUT_S,
         on_transition: Transition | None = None,
+        memo_parts: Sequence[str] = PARTS,
         nlu: Understanding | None = None,
     ) -> None:
         """`counselors`: the hours people staff the console (None: always); `handoff_timeout`: seconds a
         queued ticket waits, counted from when the counselors' hours begin, before the person is told;
         `on_transition(flow, state_before, trigger, session)` observes every transition fired."""
         self.on_transition = on_transition
+        self.memo_parts: Sequence[str] = tuple(memo_parts)
         self.zone = zone
         self.windows = {**(windows or {}), **({"counselors": counselors} if counselors else {})}
         self.counselors, self.handoff_timeout = counselors, handoff_timeout

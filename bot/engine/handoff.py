@@ -128,35 +128,40 @@ class Handoff:
 
         When the person went through more than one topic, each topic's answers come under a heading line (an
         answer of ""), earlier finished topics first, marked apart from the current one."""
-        groups: list[tuple[str, list[tuple[str, str]]]] = []
-        for flow_id, node_name in [*s.history, [s.flow, s.state]]:
-            if not groups or groups[-1][0] != flow_id:
-                groups.append((flow_id, []))
-            pair = self._answered(s, self.flows[flow_id].nodes.get(node_name))
-            if pair is not None and pair not in groups[-1][1]:
-                groups[-1][1].append(pair)
-        groups = [g for g in groups if g[1]]
+        groups = self.answered(s, STAFF_LANG)
         answers: list[tuple[str, str]] = []
         for i, (flow_id, pairs) in enumerate(groups):
             if len(groups) > 1:
                 now = i == len(groups) - 1 and flow_id == s.flow
-                title = self._staff_text(self.flows[flow_id].title, s)
+                title = self._text(self.flows[flow_id].title, s, STAFF_LANG)
                 answers.append((self._staff("topic_now" if now else "topic_before") + title, ""))
             answers += pairs
-        topic = self._staff_text(self.flows[s.flow].title, s)
+        topic = self._text(self.flows[s.flow].title, s, STAFF_LANG)
         return {"topic": topic, "answers": answers, "danger": list(s.answers.get("danger", [])), "lang": s.lang}
 
-    def _answered(self, s: Session, node: Node | None) -> tuple[str, str] | None:
-        """(question, answer) for a question the person answered, in the counselors' language."""
+    def answered(self, s: Session, lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Each topic the person went through (flow id), with the questions they answered and their answers,
+        worded in `lang`: the counselor's summary and the person's consultation memo read the same."""
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
+        for flow_id, node_name in [*s.history, [s.flow, s.state]]:
+            if not groups or groups[-1][0] != flow_id:
+                groups.append((flow_id, []))
+            pair = self._answered(s, self.flows[flow_id].nodes.get(node_name), lang)
+            if pair is not None and pair not in groups[-1][1]:
+                groups[-1][1].append(pair)
+        return [g for g in groups if g[1]]
+
+    def _answered(self, s: Session, node: Node | None, lang: str) -> tuple[str, str] | None:
+        """(question, answer) for a question the person answered."""
         if node is None or node.kind not in ("ask", "input") or not node.text:
             return None
         if node.kind == "ask":
             chosen = next((o for o in node.options
                            if o.set and all(s.answers.get(k) == v for k, v in o.set.items())), None)
-            return (self._staff_text(node.text, s), self._staff_text(chosen.label, s)) if chosen else None
+            return (self._text(node.text, s, lang), self._text(chosen.label, s, lang)) if chosen else None
         if (node.key or node.name) in s.answers:
             fmt = {"yen": "yen", "date": "date"}.get(node.format or "", "")  # 25万円, 2026年5月1日: as the bot writes
-            return self._staff_text(node.text, s), show(s.answers[node.key or node.name], fmt, STAFF_LANG)
+            return self._text(node.text, s, lang), show(s.answers[node.key or node.name], fmt, lang)
         return None
 
     def _describe(self, s: Session, inc: Incoming) -> str:
@@ -179,9 +184,9 @@ class Handoff:
     def _staff(self, what: str) -> str:
         return self.texts.raw(STAFF_LANG, f"handoff.log.{what}")
 
-    def _staff_text(self, key: str, s: Session) -> str:
+    def _text(self, key: str, s: Session, lang: str) -> str:
         try:
-            text = self.texts.get(STAFF_LANG, key, s.answers, self.facts)
+            text = self.texts.get(lang, key, s.answers, self.facts)
         except MissingText:
-            text = self.texts.raw(STAFF_LANG, key)
+            text = self.texts.raw(lang, key)
         return text if len(text) <= 120 else text[:119] + "…"

@@ -105,7 +105,7 @@ class Turn:
         choices += [Choice(v, "", v) for v in node.suggest]
         if node.kind == "result":
             choices += referral.calls(self)
-            choices += [self.command("menu"), self.command("human")]  # a person, from every result
+            choices += [self.command("memo"), self.command("menu"), self.command("human")]  # notes; a person
         elif s.history:
             choices.append(self.command("back"))
         if node.kind == "result" or s.flow == MENU_FLOW:
