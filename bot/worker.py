@@ -166,11 +166,13 @@ class Worker:
             self.queue.reclaim(p)
             pending = True  # what we reclaimed, or a batch we left unfinished, is read first
             while not failed and not self.stopping.is_set():
-                entries = self.queue.read(p, count=BATCH, pending=pending)
+                entries, from_pending = self.queue.read_from(p, count=BATCH, pending=pending)
                 if not entries:
                     break
                 failed = not self._batch(p, entries)
-                pending = False  # settled whole, or we stop here
+                # Settled whole: new entries next, unless this batch came from our pending ones, which can
+                # hold more than a batch (our leftovers and a dead worker's, reclaimed): those first, in order.
+                pending = from_pending
         finally:
             with self._lock:
                 self._held.discard(p)

@@ -84,13 +84,18 @@ class PartitionQueue:
 
     def read(self, p: int, count: int = 50, pending: bool = True) -> list[Entry]:
         """Our own pending entries first (oldest), then new ones: arrival order is kept. `pending=False` when
-        we know we hold none (the last batch was settled whole): one round trip instead of two."""
+        we know we hold none (the last batch was settled whole and was not itself read from our pending
+        entries, which may hold more than one batch: our own leftovers and what we reclaimed)."""
+        return self.read_from(p, count, pending)[0]
+
+    def read_from(self, p: int, count: int = 50, pending: bool = True) -> tuple[list[Entry], bool]:
+        """`read`, and whether the entries came from our pending ones (then read those again next time)."""
         for cursor in ("0", ">") if pending else (">",):
             got: Any = self.redis.xreadgroup(GROUP, self.consumer, {keys.stream(p): cursor}, count=count)
             entries = [Entry(eid, f.get("u", ""), f.get("e", "")) for _, items in got for eid, f in items if f]
             if entries:
-                return entries
-        return []
+                return entries, cursor == "0"
+        return [], False
 
     def done(self, p: int, entry: Entry) -> None:
         """Acknowledge and delete: a handled event leaves nothing of itself in the stream."""
