@@ -38,7 +38,7 @@ from bot.stream.inbox import Inbox
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
 MAX_DEPTH = 32  # LINE's events nest about 6 deep
-STALE, GROUP = "stale", "group"  # skip reasons of the webhook's own, beside those of bot/line/events.py
+STALE, FUTURE, GROUP = "stale", "future", "group"  # skip reasons of the webhook's own, beside bot/line/events.py's
 
 webhook = Blueprint("webhook", __name__)
 _groups_lock = threading.Lock()
@@ -145,13 +145,17 @@ def _sort(events: list[Any], request_id: str) -> tuple[list[Envelope], list[Grou
     settings: Settings = current_app.extensions["kakehashi.settings"]
     clock: Callable[[], float] = current_app.extensions.get("kakehashi.clock", time.time)
     oldest_ms = (clock() - settings.event_window) * 1000
+    newest_ms = (clock() + settings.event_window) * 1000  # LINE's own clock is never this far ahead of ours
     envelopes: list[Envelope] = []
     groups: list[GroupChat] = []
     skipped: Counter[str] = Counter()
     for raw in events:
         stamp = raw.get("timestamp") if isinstance(raw, dict) else None
-        if isinstance(stamp, int) and not isinstance(stamp, bool) and stamp < oldest_ms:
+        if isinstance(stamp, int | float) and not isinstance(stamp, bool) and stamp < oldest_ms:
             skipped[STALE] += 1  # a replay, or a redelivery later than dedup remembers: never answered twice
+            continue
+        if isinstance(stamp, int | float) and not isinstance(stamp, bool) and not stamp <= newest_ms:
+            skipped[FUTURE] += 1  # not a time LINE sent (a forged or broken stamp): no day to compute with
             continue
         group = group_of(raw)
         if group is not None:

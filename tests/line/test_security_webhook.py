@@ -71,6 +71,17 @@ def test_an_event_older_than_the_window_is_acknowledged_not_answered(pinned, r, 
     assert seen and all(0 < r.ttl(k) <= WINDOW for k in seen)
 
 
+def test_an_event_stamped_far_in_the_future_is_acknowledged_not_answered(pinned, r) -> None:  # noqa: ANN001
+    """A stamp no LINE clock could give (the fuzzer found one that no date can hold): never a day to compute
+    with, so never queued; the worker is not left retrying a turn that cannot run."""
+    user = ev.user_id("future")
+    ahead = ev.text(user, "ヘルプ", timestamp=at(NOW + WINDOW + 60))
+    absurd = ev.text(user, "ヘルプ", timestamp=10**20)
+    assert post(pinned, ev.body(ahead, absurd)).status_code == 200
+    assert queued(r) == 0
+    assert value(scrape(pinned)[1], "kakehashi_webhook_events_skipped_total", reason="future") == 2
+
+
 def test_the_window_is_one_setting(settings) -> None:  # noqa: ANN001
     from bot.settings import SettingsError, load_settings
 
