@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 
 import pytest
 
@@ -23,7 +24,7 @@ from bot.stream.inbox import Inbox
 from bot.wiring import build_worker
 from tests import line_events as ev
 from tests.harness import until
-from tests.instants import WEEKDAY_NOON
+from tests.instants import JST, WEEKDAY_NOON
 
 RISK_QUESTION = "これまでに、DVや子どもへの虐待"
 
@@ -125,12 +126,14 @@ def test_cancel_returns_to_the_bot_and_a_late_counselor_reply_is_not_sent(chat, 
 
 
 @pytest.mark.cluster
-def test_a_queue_timeout_tells_the_person_honestly_and_returns_them(chat, desk, worker) -> None:  # noqa: ANN001
-    tuesday_morning = 1795482000_000  # 2026-11-24 10:00 in Tokyo: counselors on duty, wait long over now
-    chat.client.application.extensions["kakehashi.clock"] = lambda: 1795482000 + 60  # the webhook's now: fresh
-    chat.send(ev.text(chat.user, "人と話したい", timestamp=tuesday_morning))
+def test_a_queue_timeout_tells_the_person_honestly_and_returns_them(chat, desk, worker, clock) -> None:  # noqa: ANN001
+    clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=JST))  # a Tuesday morning: counselors on duty
+    asked = ev.text(chat.user, "人と話したい")
+    chat.send(asked)
     ticket = the_ticket(desk)
-    assert ticket.expires == 1795482000 + 30 * 60
+    assert ticket.expires == asked["timestamp"] / 1000 + 30 * 60
+    assert worker.desk.expire_due() == 0  # still waiting
+    clock.advance(31 * 60)  # nobody came
     assert worker.desk.expire_due() == 1
     chat.fake.wait_for(lambda f: any("お返事できませんでした" in m["text"] for m in f.messages_to(chat.user)))
     told = "\n".join(m["text"] for m in chat.fake.messages_to(chat.user))
