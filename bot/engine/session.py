@@ -26,6 +26,8 @@ class Session:
     danger_seen: int = 0  # how often this conversation showed the emergency contacts (the second time, briefly)
     handoff: str = ""  # "" the bot answers; "queued" or "with_counselor": a person does, the bot stays quiet
     ticket: str = ""  # the handoff ticket while `handoff` is set
+    place: str = ""  # where the person lives: a prefecture's JIS code "01".."47"; "-" they chose not to say
+    city: str = ""  # their municipality as the place data names it (「八王子市」), "" when not said
 
     def to_json(self) -> str:
         """Shallow on purpose: json.dumps walks the answers itself (dataclasses.asdict deep-copies them first,
