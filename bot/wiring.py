@@ -16,6 +16,7 @@ import redis
 from bot.clock import Clock, clock_for
 from bot.desk.desk import Desk
 from bot.desk.tickets import TicketStore
+from bot.organizations import Organizations
 from bot.settings import Settings
 from bot.store.counters import Counters
 from bot.store.keyring import Keyring, resolve_keyring
@@ -44,8 +45,10 @@ def shared(settings: Settings, r: redis.Redis, clock: Clock | None = None) -> Sh
     clock = clock or clock_for(settings.pinned_now)
     keyring = resolve_keyring(settings)
     inbox = Inbox(r, settings.partitions, keyring, seen_ttl=settings.event_window)  # the replay window
-    tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400, clock)
-    return Shared(settings, r, clock, keyring, inbox, tickets, Desk(tickets, inbox, clock), Counters(r))
+    organizations = Organizations.load(settings.flows_dir)
+    tickets = TicketStore(r, keyring, settings.ticket_retention_days * 86400, organizations, clock)
+    desk = Desk(tickets, inbox, clock, settings.zone, settings.handoff_timeout)
+    return Shared(settings, r, clock, keyring, inbox, tickets, desk, Counters(r))
 
 
 def build_engine(settings: Settings, on_transition: Callable[..., None] | None = None) -> Engine:
@@ -65,7 +68,6 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
 
     with open(settings.flows_dir / "commands.yaml", encoding="utf-8") as fh:
         commands = yaml.safe_load(fh)
-    counselors = load_windows(settings.flows_dir / "counselors.yaml")["counselors"]
     return Engine(
         flows=load_flows(settings.flows_dir),
         texts=Texts.load(settings.locales_dir),
@@ -76,7 +78,7 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
         session_days=max(1, settings.session_ttl // 86400),
         zone=settings.zone,
         windows=load_windows(settings.flows_dir / "windows.yaml"),
-        counselors=counselors,
+        organizations=Organizations.load(settings.flows_dir),
         handoff_timeout=settings.handoff_timeout,
         on_transition=on_transition,
         nlu=Understanding.load(settings.flows_dir),  # Sudachi and the router: loaded once, in this process
@@ -94,6 +96,7 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     from bot.worker import Worker
 
     parts = shared(settings, r, clock)
+    parts.tickets.adopt_legacy()  # once after an upgrade: the one queue of old joins the default organization's
     token = settings.line_channel_access_token
     sender = LineSender(settings.line_api_base_url, token, settings.line_timeout, sleep=sleep,
                         count=lambda outcome: parts.counters.add(f"sends:{outcome}"),

@@ -1,4 +1,4 @@
-"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check|graph, operators, richmenu, deadletters.
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check|graph, operators, orgs, richmenu, deadletters.
 
 One module per command group; this one reads the arguments and the settings and dispatches through COMMANDS."""
 
@@ -45,7 +45,17 @@ def _flows(settings: Settings, args: argparse.Namespace) -> int:
 def _operators(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli.operators import cmd_operators
 
-    return cmd_operators(settings, args.operators_command, getattr(args, "name", ""), getattr(args, "admin", False))
+    return cmd_operators(settings, args.operators_command, getattr(args, "name", ""), getattr(args, "admin", False),
+                         getattr(args, "org", ""), getattr(args, "system", False))
+
+
+def _orgs(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.orgs import cmd_orgs
+
+    if args.orgs_command == "add":
+        return cmd_orgs(settings, "add", args.id, args.name_ja, args.name_en, args.prefecture, args.municipality,
+                        args.hours)
+    return cmd_orgs(settings, "list")
 
 
 def _richmenu(settings: Settings, args: argparse.Namespace) -> int:
@@ -70,8 +80,8 @@ def _nlu(settings: Settings, args: argparse.Namespace) -> int:
 
 # Imported lazily: `flows check` must not pay for gunicorn, nor `chat` for the console.
 COMMANDS: dict[str, Handler] = {"serve": _serve, "worker": _worker, "chat": _chat, "flows": _flows,
-                                "operators": _operators, "richmenu": _richmenu, "deadletters": _deadletters,
-                                "nlu": _nlu}
+                                "operators": _operators, "orgs": _orgs, "richmenu": _richmenu,
+                                "deadletters": _deadletters, "nlu": _nlu}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -91,9 +101,24 @@ def parser() -> argparse.ArgumentParser:
     add = ops.add_parser("add", help="a counselor (or --admin); the password is asked for, or read from stdin")
     add.add_argument("name")
     add.add_argument("--admin", action="store_true", help="may read the audit log and edit canned replies")
+    add.add_argument("--system", action="store_true", help="a system admin: every organization's queue and logs")
+    add.add_argument("--org", default="", help="their organization's id (default: the default organization)")
     ops.add_parser("passwd", help="set a new password").add_argument("name")
     ops.add_parser("remove", help="delete an account").add_argument("name")
-    ops.add_parser("list", help="names and roles")
+    ops.add_parser("list", help="names, roles and organizations")
+    orgs = sub.add_parser("orgs", help="organizations and the areas they serve (flows/organizations.yaml)")
+    orgs_sub = orgs.add_subparsers(dest="orgs_command", required=True)
+    orgs_sub.add_parser("list", help="id, names, areas served and how many console accounts each has")
+    org_add = orgs_sub.add_parser("add", help="append an organization to flows/organizations.yaml")
+    org_add.add_argument("id", help="lower-case letters, digits, '_' or '-' (used in keys and URLs)")
+    org_add.add_argument("--name-ja", required=True)
+    org_add.add_argument("--name-en", required=True)
+    org_add.add_argument("--prefecture", action="append", default=[], metavar="CODE",
+                         help='a prefecture it serves, by JIS code ("13" 東京都); repeat for more')
+    org_add.add_argument("--municipality", action="append", default=[], metavar="CODE:NAME",
+                         help="a municipality it serves, like 13:八王子市; repeat for more")
+    org_add.add_argument("--hours", default="", metavar="HH:MM-HH:MM",
+                         help="Monday to Friday, closed on national holidays (default: the default organization's)")
     rich = sub.add_parser("richmenu", help="LINE's rich menu").add_subparsers(dest="richmenu_command", required=True)
     deploy = rich.add_parser("deploy", help="make flows/richmenu.yaml the channel's default rich menu")
     deploy.add_argument("--file", type=Path, help="the menu file (default: the repo's flows/richmenu.yaml)")

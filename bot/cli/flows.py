@@ -7,13 +7,14 @@ import sys
 import yaml
 
 from bot.cli.richmenu import richmenu_problems
-from bot.content.facts import load_facts
+from bot.content.facts import load_facts, shown_values
 from bot.content.flows import FlowError, load_flows
 from bot.content.texts import Texts
 from bot.directory.windows import WindowError, load_windows
 from bot.legal.registry import CALCULATORS
 from bot.review.check import check
 from bot.review.check_nlu import nlu_problems
+from bot.review.check_organizations import organization_problems
 from bot.review.graph import mermaid
 from bot.settings import Settings
 
@@ -21,13 +22,14 @@ from bot.settings import Settings
 def cmd_flows_check(settings: Settings) -> int:
     try:
         flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
-        problems = check(flows, texts, load_facts(settings.flows_dir / "facts.yaml"),
-                         CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
+        facts = load_facts(settings.flows_dir / "facts.yaml")
+        problems = check(flows, texts, facts, CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
     except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
         print(f"cannot read the content files: {exc}")
         return 1
     problems += richmenu_problems(settings, texts)
     problems += nlu_problems(flows, texts, settings.flows_dir)
+    problems += organization_problems(settings.flows_dir, shown_values(facts))
     for line in problems:
         print(line)
     print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))

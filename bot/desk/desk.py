@@ -10,16 +10,21 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from bot.desk.records import OUTCOMES, Line, Ticket
 from bot.desk.tickets import TicketStore
+from bot.directory.windows import is_open, next_opening
 from bot.engine.replies import CLOSED, QUEUED, WITH_COUNSELOR
 from bot.stream.envelope import Envelope
 from bot.stream.inbox import Inbox
 
 COUNSELOR, HANDOFF_END = "counselor", "handoff_end"  # event kinds only we create, never LINE
 MAX_MESSAGE = 2000
+TOKYO = ZoneInfo("Asia/Tokyo")
+MAX_NOTE = 500  # a transfer's note to the receiving organization
 
 
 class Sent(Enum):
@@ -30,8 +35,12 @@ class Sent(Enum):
 
 
 class Desk:
-    def __init__(self, tickets: TicketStore, inbox: Inbox, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, tickets: TicketStore, inbox: Inbox, clock: Callable[[], float] = time.time,
+                 zone: ZoneInfo = TOKYO, handoff_timeout: int = 30 * 60) -> None:
+        """`zone`, `handoff_timeout`: as the engine's (KAKEHASHI_TZ, KAKEHASHI_HANDOFF_TIMEOUT), so a
+        transferred ticket waits for the receiving organization's hours as a new one would."""
         self.tickets, self.inbox, self.clock = tickets, inbox, clock
+        self.zone, self.handoff_timeout = zone, handoff_timeout
 
     def reply(self, ticket_id: str, counselor: str, text: str) -> Sent:
         """The first reply claims a waiting ticket; later ones need the same counselor."""
@@ -64,6 +73,24 @@ class Desk:
         # press closes, never a person stuck waiting for a counselor who has gone.
         self._tell(ticket, HANDOFF_END, f"close-{ticket.id}", "", {"ticket": ticket.id, "why": "closed"})
         return self.tickets.close(ticket_id, outcome, self.clock())
+
+    def transfer(self, ticket_id: str, to_org: str, note: str, by: str) -> bool:
+        """The person moved, or the wrong organization got the ticket: it leaves this organization's queue
+        and waits in `to_org`'s, in its place in time, until that organization's hours begin plus the usual
+        wait. The note (and who wrote it) goes into the transcript for the receiving counselors."""
+        ticket = self.tickets.get(ticket_id)
+        if ticket is None or ticket.status == CLOSED or not self.tickets.organizations.known(to_org):
+            return False
+        now = self.clock()
+        hours, at = self.tickets.organizations.get(to_org).hours, datetime.fromtimestamp(now, self.zone)
+        starts = at if is_open(hours, at) else (next_opening(hours, at) or at)
+        if not self.tickets.transfer(ticket_id, to_org, starts.timestamp() + self.handoff_timeout):
+            return False
+        names = self.tickets.organizations
+        said = f"{names.get(ticket.org).label()} → {names.get(to_org).label()}"
+        note = note.strip()[:MAX_NOTE]
+        self.tickets.add_line(ticket, Line("note", f"{said}: {note}" if note else said, now, by))
+        return True
 
     def expire_due(self) -> int:
         """Queued tickets nobody took in time: close them (unless a claim won the race) and tell the person."""

@@ -13,7 +13,8 @@ DANGER, NORMAL = 0, 1  # priority: lower is read first
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a ticket's transcript. `who`: user, counselor or bot (what the bot told the person)."""
+    """One line of a ticket's transcript. `who`: user, counselor, bot (what the bot told the person) or note (a
+    transfer's note from one organization's counselor to the next; never sent to the person)."""
 
     who: str
     text: str
@@ -58,6 +59,7 @@ class Ticket:
     claimed_at: float = 0.0
     closed_at: float = 0.0
     outcome: str = ""
+    org: str = ""  # the organization whose queue it is in (bot/organizations.py)
 
     @property
     def danger(self) -> bool:

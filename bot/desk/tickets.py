@@ -1,9 +1,11 @@
 """Handoff tickets in Redis: what a counselor needs to help, and who holds the chat.
 
 A ticket's record and transcript live under the person's hash tag (`kh:{<user>}:ticket:<id>`), so the turn
-that opens it, relays to it or cancels it writes them in the same transaction as the session. The console's
-index (waiting, held, closed, expiring) shares one tag `{handoff}`; it is derived from the records and
-`publish` makes it agree again, so repeating it after a crash is harmless.
+that opens it, relays to it or cancels it writes them in the same transaction as the session. The record
+names the organization whose queue it is in (bot/organizations.py; "" in a record from before organizations
+is the default one). Each organization's index (waiting, held, closed, expiring) shares its own tag
+`{handoff:<org>}`; which ticket belongs to which person is one hash under `{handoff}`. The indexes are
+derived from the records and `publish` makes them agree again, so repeating it after a crash is harmless.
 
 Status changes that can race (a claim against a timeout or a cancel) are one Lua script on the record:
 only one of them finds the ticket still `queued`.
@@ -21,11 +23,11 @@ import redis
 from bot.clock import Clock, system_clock
 from bot.desk.records import DANGER, NORMAL, Line, Summary, Ticket
 from bot.engine.replies import CLOSED, ENDED_BY_PERSON, QUEUED, WITH_COUNSELOR, TicketAction, TicketNote
+from bot.organizations import Organizations
 from bot.store import keys
 from bot.store.keyring import Keyring
 
-WAITING, HELD, EXPIRING = keys.HANDOFF_WAITING, keys.HANDOFF_HELD, keys.HANDOFF_EXPIRING
-CLOSED_AT, OWNERS = keys.HANDOFF_CLOSED, keys.HANDOFF_OWNERS
+OWNERS = keys.HANDOFF_OWNERS
 
 # KEYS[1] ticket record; ARGV: from-status, to-status, then field/value pairs to set.
 _MOVE = """
@@ -35,21 +37,34 @@ for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 """
 
+# KEYS[1] ticket record; ARGV: queued, with_counselor, the new organization, when its wait ends.
+_TRANSFER = """
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= ARGV[1] and status ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'org', ARGV[3], 'expires', ARGV[4])
+redis.call('HDEL', KEYS[1], 'counselor', 'claimed_at')
+return 1
+"""
+
 
 record_key, transcript_key, tickets_of_key = keys.ticket, keys.transcript, keys.tickets_of
 
 
 class TicketStore:
-    def __init__(self, r: redis.Redis, keyring: Keyring, retention_s: int, clock: Clock = system_clock) -> None:
-        self.clock = clock
+    def __init__(self, r: redis.Redis, keyring: Keyring, retention_s: int, organizations: Organizations,
+                 clock: Clock = system_clock) -> None:
+        self.clock, self.organizations = clock, organizations
         self.redis, self.keyring, self.retention_s = r, keyring, retention_s
         self._move = r.register_script(_MOVE)
+        self._transfer = r.register_script(_TRANSFER)
 
     # ── writes inside a turn's transaction (the worker's pipeline, after MULTI) ─────────────
     def write_open(self, pipe: Any, user: str, ticket: str, chat_id: str, summary: Summary, priority: int,
-                   created: float, expires: float) -> None:
+                   created: float, expires: float, org: str = "") -> None:
+        """`org`: the organization serving the person ("": the default one)."""
         pipe.hset(record_key(user, ticket), mapping={
             "status": QUEUED, "priority": priority, "created": created, "expires": expires,
+            "org": self.organizations.resolve(org),
             "summary": self.keyring.seal(summary.to_json()), "chat": self.keyring.seal(chat_id)})
         pipe.sadd(tickets_of_key(user), ticket)
 
@@ -66,7 +81,7 @@ class TicketStore:
         if note.action is TicketAction.OPEN and note.summary is not None:
             self.write_open(pipe, user, note.ticket, chat_id, Summary.from_dict(note.summary),
                             DANGER if note.danger else NORMAL,
-                            note.at, note.expires)
+                            note.at, note.expires, note.org)
         elif note.danger:
             self.write_priority(pipe, user, note.ticket, DANGER)
             if note.summary is not None:  # danger kinds accumulate: 死にたい after 殴られた shows both
@@ -119,28 +134,64 @@ class TicketStore:
         pipe.expire(transcript_key(user, ticket), self.retention_s)
         pipe.execute()
 
-    # ── the console's index ───────────────────────────────────────────────────────────────
+    # ── the console's indexes, one per organization ───────────────────────────────────────
     def publish(self, user: str, ticket: str) -> None:
-        """Make the index agree with the record (idempotent: run again after any change or crash)."""
+        """Make the indexes agree with the record (idempotent: run again after any change or crash)."""
         raw = cast(dict[str, str], self.redis.hgetall(record_key(user, ticket)))
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.zrem(WAITING, ticket)
-        pipe.zrem(HELD, ticket)
-        pipe.zrem(EXPIRING, ticket)
+        org = self.organizations.resolve(raw.get("org", "")) if raw else ""
+        self._leave(ticket, but=org)  # other organizations' queues (a transfer, or what a crash left)
         if not raw:  # erased: nothing of it stays
-            pipe.zrem(CLOSED_AT, ticket)
-            pipe.hdel(OWNERS, ticket)
+            self.redis.hdel(OWNERS, ticket)
+            return
+        self.redis.hset(OWNERS, ticket, user)  # before the index: whatever is listed can be read
+        index = _Index(org)
+        pipe = self.redis.pipeline(transaction=True)  # one organization's keys: one slot
+        pipe.zrem(index.waiting, ticket)
+        pipe.zrem(index.held, ticket)
+        pipe.zrem(index.expiring, ticket)
+        status = raw.get("status")
+        if status == QUEUED:
+            pipe.zadd(index.waiting, {ticket: int(raw.get("priority", NORMAL)) * 1e10 + float(raw["created"])})
+            pipe.zadd(index.expiring, {ticket: float(raw.get("expires", 0))})
+        elif status == WITH_COUNSELOR:
+            pipe.zadd(index.held, {ticket: float(raw.get("claimed_at", 0))})
         else:
-            pipe.hset(OWNERS, ticket, user)
-            status = raw.get("status")
-            if status == QUEUED:
-                pipe.zadd(WAITING, {ticket: int(raw.get("priority", NORMAL)) * 1e10 + float(raw["created"])})
-                pipe.zadd(EXPIRING, {ticket: float(raw.get("expires", 0))})
-            elif status == WITH_COUNSELOR:
-                pipe.zadd(HELD, {ticket: float(raw.get("claimed_at", 0))})
-            else:
-                pipe.zadd(CLOSED_AT, {ticket: float(raw.get("closed_at") or self.clock())})
+            pipe.zadd(index.closed, {ticket: float(raw.get("closed_at") or self.clock())})
         pipe.execute()
+
+    def _leave(self, ticket: str, but: str = "") -> None:
+        """Out of every organization's index except `but`'s (one pipeline, not a transaction: many slots)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for org in self.organizations.ids:
+            if org != but:
+                for name in keys.INDEXES:
+                    pipe.zrem(keys.handoff_index(org, name), ticket)
+        pipe.execute()
+
+    def transfer(self, ticket: str, to_org: str, expires: float) -> bool:
+        """Hand a waiting or held ticket to another organization's queue: waiting there, in its place in time
+        (its creation is kept), until `expires`. False when it has ended or is that organization's already."""
+        current = self.get(ticket)
+        if current is None or current.org == to_org or not self.organizations.known(to_org):
+            return False
+        moved = bool(self._transfer(keys=[record_key(current.user, ticket)],
+                                    args=[QUEUED, WITH_COUNSELOR, to_org, expires]))
+        if moved:
+            self.publish(current.user, ticket)
+        return moved
+
+    def adopt_legacy(self) -> int:
+        """Tickets in the one queue from before organizations join their organization's (the default one):
+        run at a worker's start; nothing to do once done."""
+        adopted = 0
+        for legacy in keys.LEGACY_HANDOFF:
+            for ticket in cast(list[str], self.redis.zrange(legacy, 0, -1)):
+                user = self.owner(ticket)
+                if user:
+                    self.publish(user, ticket)
+                self.redis.zrem(legacy, ticket)
+                adopted += 1
+        return adopted
 
     def forget_message(self, user: str, message_id: str) -> int:
         """The person unsent a message on LINE: it leaves every transcript it is in."""
@@ -153,60 +204,77 @@ class TicketStore:
         return removed
 
     def forget_user(self, user: str) -> None:
-        """Before a person's data is erased: take their tickets out of the index too."""
+        """Before a person's data is erased: take their tickets out of the indexes too."""
         for ticket in cast(set[str], self.redis.smembers(tickets_of_key(user))):
-            pipe = self.redis.pipeline(transaction=True)
-            for index in (WAITING, HELD, EXPIRING, CLOSED_AT):
-                pipe.zrem(index, ticket)
-            pipe.hdel(OWNERS, ticket)
-            pipe.execute()
+            self._leave(ticket)
+            self.redis.hdel(OWNERS, ticket)
 
     def owner(self, ticket: str) -> str:
         return cast(str | None, self.redis.hget(OWNERS, ticket)) or ""
 
     def due(self, now: float, limit: int = 100) -> list[str]:
-        """Queued tickets whose wait is over."""
-        return cast(list[str], self.redis.zrangebyscore(EXPIRING, "-inf", now, start=0, num=limit))
+        """Queued tickets whose wait is over, in every organization's queue."""
+        found: list[str] = []
+        for org in self.organizations.ids:
+            found += cast(list[str], self.redis.zrangebyscore(_Index(org).expiring, "-inf", now, start=0,
+                                                              num=limit - len(found)))
+            if len(found) >= limit:
+                break
+        return found
 
     def purge_closed(self, now: float) -> int:
         """Forget closed tickets past the retention period (their content has expired already)."""
-        old = cast(list[str], self.redis.zrangebyscore(CLOSED_AT, "-inf", now - self.retention_s))
-        for ticket in old:
-            # Two transactions, as the person's keys and the index live in different cluster slots: the
-            # person's first, so a crash in between leaves an index entry the next purge finds again.
-            user = self.owner(ticket)
-            if user:
-                content = self.redis.pipeline(transaction=True)
-                content.srem(tickets_of_key(user), ticket)
-                content.delete(record_key(user, ticket), transcript_key(user, ticket))
-                content.execute()
-            index = self.redis.pipeline(transaction=True)
-            index.zrem(CLOSED_AT, ticket)
-            index.hdel(OWNERS, ticket)
-            index.execute()
-        return len(old)
+        purged = 0
+        for org in self.organizations.ids:
+            closed = _Index(org).closed
+            old = cast(list[str], self.redis.zrangebyscore(closed, "-inf", now - self.retention_s))
+            for ticket in old:
+                # Two steps, as the person's keys and the index live in different cluster slots: the
+                # person's first, so a crash in between leaves an index entry the next purge finds again.
+                user = self.owner(ticket)
+                if user:
+                    content = self.redis.pipeline(transaction=True)
+                    content.srem(tickets_of_key(user), ticket)
+                    content.delete(record_key(user, ticket), transcript_key(user, ticket))
+                    content.execute()
+                self.redis.zrem(closed, ticket)
+                self.redis.hdel(OWNERS, ticket)
+            purged += len(old)
+        return purged
 
     # ── reading, for the console ──────────────────────────────────────────────────────────
-    def waiting(self) -> list[Ticket]:
-        return self._many(cast(list[str], self.redis.zrange(WAITING, 0, -1)))
+    def waiting(self, org: str = "") -> list[Ticket]:
+        """One organization's queue ("": the default organization's)."""
+        return self._many(cast(list[str], self.redis.zrange(self._index(org).waiting, 0, -1)))
 
-    def held(self) -> list[Ticket]:
-        return self._many(cast(list[str], self.redis.zrange(HELD, 0, -1)))
+    def held(self, org: str = "") -> list[Ticket]:
+        return self._many(cast(list[str], self.redis.zrange(self._index(org).held, 0, -1)))
 
-    def recently_closed(self, limit: int = 50) -> list[Ticket]:
-        return self._many(cast(list[str], self.redis.zrevrange(CLOSED_AT, 0, limit - 1)))
+    def recently_closed(self, limit: int = 50, org: str = "") -> list[Ticket]:
+        return self._many(cast(list[str], self.redis.zrevrange(self._index(org).closed, 0, limit - 1)))
 
     def figures(self) -> tuple[int, int, float | None]:
-        """For /metrics: tickets waiting, tickets held, and when the longest-waiting one was opened."""
+        """For /metrics: tickets waiting, tickets held (every organization's), and when the longest-waiting
+        one was opened."""
         pipe = self.redis.pipeline(transaction=False)
-        pipe.zcard(WAITING)
-        pipe.zcard(HELD)
-        for priority in (DANGER, NORMAL):  # scores are priority * 1e10 + created: the oldest of each band
-            pipe.zrangebyscore(WAITING, priority * 1e10, (priority + 1) * 1e10, start=0, num=1, withscores=True)
-        waiting, held, *firsts = pipe.execute()
-        opened = [score - priority * 1e10 for priority, first in zip((DANGER, NORMAL), firsts, strict=True)
-                  for _, score in first]
-        return int(waiting), int(held), min(opened) if opened else None
+        for org in self.organizations.ids:
+            index = _Index(org)
+            pipe.zcard(index.waiting)
+            pipe.zcard(index.held)
+            for priority in (DANGER, NORMAL):  # scores are priority * 1e10 + created: the oldest of each band
+                pipe.zrangebyscore(index.waiting, priority * 1e10, (priority + 1) * 1e10, start=0, num=1,
+                                   withscores=True)
+        results = pipe.execute()
+        waiting = held = 0
+        opened: list[float] = []
+        for i in range(0, len(results), 4):
+            waiting, held = waiting + int(results[i]), held + int(results[i + 1])
+            opened += [score - priority * 1e10 for priority, first in zip((DANGER, NORMAL), results[i + 2:i + 4],
+                                                                           strict=True) for _, score in first]
+        return waiting, held, min(opened) if opened else None
+
+    def _index(self, org: str) -> _Index:
+        return _Index(self.organizations.get(org).id)
 
     def _many(self, tickets: list[str]) -> list[Ticket]:
         return [t for t in (self.get(tid) for tid in tickets) if t is not None]
@@ -220,7 +288,7 @@ class TicketStore:
         return Ticket(ticket, user, raw.get("status", ""), int(raw.get("priority", NORMAL)),
                       float(raw.get("created", 0)), float(raw.get("expires", 0)), summary,
                       raw.get("counselor", ""), float(raw.get("claimed_at", 0)), float(raw.get("closed_at", 0)),
-                      raw.get("outcome", ""))
+                      raw.get("outcome", ""), self.organizations.resolve(raw.get("org", "")))
 
     def chat_id(self, ticket: Ticket) -> str:
         """Where a counselor's message goes (the LINE chat): used to push, never displayed."""
@@ -237,3 +305,10 @@ class TicketStore:
         self.write_lines(pipe, ticket.user, ticket.id, [line])
         pipe.execute()
 
+
+
+class _Index:
+    """The names of one organization's index keys."""
+
+    def __init__(self, org: str) -> None:
+        self.waiting, self.held, self.expiring, self.closed = (keys.handoff_index(org, name) for name in keys.INDEXES)

@@ -17,7 +17,7 @@ from bot.content.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.content.texts import LANGUAGES, MissingText, Texts, day
 from bot.directory.windows import Window
 from bot.engine.commands import COMMANDS, Midway
-from bot.engine.handoff import Handoff
+from bot.engine.handoff import COUNSELORS, Handoff
 from bot.engine.inputs import Incoming
 from bot.engine.memo import PARTS
 from bot.engine.replies import Reply, Text, TicketAction, parse_tap
@@ -27,6 +27,7 @@ from bot.engine.turn import Turn
 from bot.language.danger import HARM_ANSWERS, DangerCheck
 from bot.language.parse import match_option, normalize, parse_amount, parse_count, parse_when
 from bot.language.understanding import OptionText, Understanding
+from bot.organizations import Organizations
 
 log = logging.getLogger(__name__)
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -50,21 +51,23 @@ class Engine:
         session_days: int = 7,
         zone: ZoneInfo = TOKYO,
         windows: Mapping[str, Window] | None = None,
-        counselors: Window | None = None,
+        organizations: Organizations | None = None,
         handoff_timeout: int = HANDOFF_TIMEOUT_S,
         on_transition: Transition | None = None,
         memo_parts: Sequence[str] = PARTS,
         nlu: Understanding | None = None,
     ) -> None:
-        """`counselors`: the hours people staff the console (None: always); `handoff_timeout`: seconds a
-        queued ticket waits, counted from when the counselors' hours begin, before the person is told;
+        """`organizations`: who serves where and when their counselors read the queue (None: one queue,
+        always staffed); `handoff_timeout`: seconds a queued ticket waits, counted from when the serving
+        organization's hours begin, before the person is told;
         `on_transition(flow, state_before, trigger, session)` observes every transition fired."""
         self.on_transition = on_transition
         self.memo_parts: Sequence[str] = tuple(memo_parts)
         self.zone = zone
-        self.windows = {**(windows or {}), **({"counselors": counselors} if counselors else {})}
-        self.counselors, self.handoff_timeout = counselors, handoff_timeout
-        self.handoff = Handoff(flows, texts, {**facts, "session_days": session_days}, counselors, handoff_timeout,
+        counselors = {COUNSELORS: organizations.default.hours} if organizations else {}  # until one serves the person
+        self.windows = {**(windows or {}), **counselors}
+        self.organizations, self.handoff_timeout = organizations, handoff_timeout
+        self.handoff = Handoff(flows, texts, {**facts, "session_days": session_days}, organizations, handoff_timeout,
                                shown=frozenset(n for n, c in COMMANDS.items() if c.midway is Midway.BOT_NOTED),
                                passing=frozenset(n for n, c in COMMANDS.items() if c.midway is not Midway.RELAY))
         self.flows, self.texts, self.calculators = flows, texts, calculators

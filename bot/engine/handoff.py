@@ -21,7 +21,9 @@ from bot.engine.replies import QUEUED, WITH_COUNSELOR, Reply, Text, TicketAction
 from bot.engine.safety_replies import danger_reply
 from bot.engine.session import Session
 from bot.engine.turn import Turn
+from bot.organizations import Organization, Organizations
 
+COUNSELORS = "counselors"  # the window id locale texts use for the counselors' hours ({open.counselors})
 ACKNOWLEDGED = "handoff_acknowledged"  # in answers: the ticket whose waiting period was acknowledged
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
 
@@ -33,12 +35,14 @@ def new_ticket_id() -> str:
 class Handoff:
     """The engine's side of a handoff; built by the engine with what it needs to know (no way back to it)."""
 
-    def __init__(self, flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Any], counselors: Window | None,
-                 timeout: int, shown: frozenset[str], passing: frozenset[str]) -> None:
-        """`shown`: commands the bot answers mid-handoff and the counselor's transcript notes; `passing`: the
-        commands the bot still answers itself mid-handoff (both from the command table)."""
+    def __init__(self, flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Any],
+                 organizations: Organizations | None, timeout: int, shown: frozenset[str],
+                 passing: frozenset[str]) -> None:
+        """`organizations`: who serves where, and their hours (None: one queue, always staffed); `shown`:
+        commands the bot answers mid-handoff and the counselor's transcript notes; `passing`: the commands
+        the bot still answers itself mid-handoff (both from the command table)."""
         self.flows, self.texts, self.facts = flows, texts, facts
-        self.counselors, self.handoff_timeout = counselors, timeout
+        self.organizations, self.handoff_timeout = organizations, timeout
         self.shown, self.passing = shown, passing
 
     def node_of(self, s: Session) -> Node:
@@ -50,12 +54,14 @@ class Handoff:
             turn.say("handoff.already")
             return turn.reply((turn.command("cancel"),))
         s.ticket, s.handoff = new_ticket_id(), QUEUED
-        hours, at = self.counselors, turn.at
+        org = self.serving(s)
+        hours, at = self._hours(org, turn), turn.at
         open_now = hours is None or is_open(hours, at)
         starts = at if open_now or hours is None else (next_opening(hours, at) or at)
         turn.say("handoff.queued_open" if open_now else "handoff.queued_later")
         note = TicketNote(s.ticket, TicketAction.OPEN, summary=self.summarize(s), danger=bool(s.answers.get("danger")),
-                          at=at.timestamp(), expires=starts.timestamp() + self.handoff_timeout)
+                          at=at.timestamp(), expires=starts.timestamp() + self.handoff_timeout,
+                          org=org.id if org else "")
         return replace(turn.reply((turn.command("cancel"),)), ticket=note)
 
     def during(self, s: Session, inc: Incoming, turn: Turn, danger: tuple[str, ...],
@@ -88,12 +94,24 @@ class Handoff:
     def _acknowledge(self, s: Session, turn: Turn) -> bool:
         """Outside the counselors' hours, the first message of a waiting period gets one line, so the person
         knows it arrived and when it will be read; the rest, as ever, go quietly to the transcript."""
-        hours = self.counselors
+        hours = self._hours(self.serving(s), turn)
         if s.handoff != QUEUED or hours is None or is_open(hours, turn.at) or s.answers.get(ACKNOWLEDGED) == s.ticket:
             return False
         s.answers[ACKNOWLEDGED] = s.ticket
         turn.say("handoff.received_later")
         return True
+
+    def serving(self, s: Session) -> Organization | None:
+        """The organization serving where the person lives (the default one when they did not say)."""
+        return self.organizations.serving(s.place, s.city) if self.organizations else None
+
+    @staticmethod
+    def _hours(org: Organization | None, turn: Turn) -> Window | None:
+        """That organization's hours, which this turn's texts then speak of as the counselors' hours."""
+        if org is None:
+            return None
+        turn.use_window(COUNSELORS, org.hours)
+        return org.hours
 
     def noted(self, s: Session, command: str, reply: Reply, turn: Turn) -> Reply:
         """The bot answered mid-handoff (emergency numbers, where to ask): the counselor sees that it did."""

@@ -97,6 +97,7 @@ class TicketNote:
     at: float = 0.0  # when the person wrote: the ticket's creation, the transcript lines' time
     message_id: str = ""  # LINE's id of the person's message, so an unsend can remove it from the transcript
     expires: float = 0.0
+    org: str = ""  # on OPEN: the organization whose queue the ticket joins (bot/organizations.py)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,12 @@ class Turn:
         self.live = {"open": OpenNow(self.windows, at, self.raw)}
         self.messages: list[Message] = []
 
+    def use_window(self, window_id: str, window: Window) -> None:
+        """Texts of this turn speak of `window` under that id: the counselors' hours are the hours of the
+        organization serving this person, not everyone's."""
+        self.windows = {**self.windows, window_id: window}
+        self.live["open"] = OpenNow(self.windows, self.at, self.raw)
+
     def text(self, key: str) -> str:
         return self.texts.get(self.session.lang, key, self.session.answers, self.facts, self.live)
 

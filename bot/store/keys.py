@@ -73,17 +73,31 @@ def tickets_of(user: str) -> str:
     return f"kh:{{{user}}}:tickets"
 
 
-# The counselors' queue: indexes over every person's tickets, under one tag.
-HANDOFF_WAITING = "kh:{handoff}:waiting"  # ticket → priority and age, the queue counselors see
-HANDOFF_HELD = "kh:{handoff}:held"  # ticket → when a counselor claimed it
-HANDOFF_EXPIRING = "kh:{handoff}:expiring"  # queued ticket → when nobody having taken it, the person is told
-HANDOFF_CLOSED = "kh:{handoff}:closed"  # ticket → when it closed (content expires after the retention period)
+# The counselors' queues: one per organization, each indexing its tickets under the organization's own tag
+# `{handoff:<org>}` (one slot per organization, so one organization's index changes in one transaction).
+INDEXES = ("waiting", "held", "expiring", "closed")
+# waiting: ticket → priority and age, the queue counselors see; held: ticket → when a counselor claimed it;
+# expiring: queued ticket → when, nobody having taken it, the person is told; closed: ticket → when it closed
+
+
+def handoff_index(org: str, index: str) -> str:
+    if index not in INDEXES:
+        raise ValueError(f"unknown handoff index {index!r}")
+    return f"kh:{{handoff:{org}}}:{index}"
+
+
 HANDOFF_OWNERS = "kh:{handoff}:owners"  # ticket → user key (a pseudonym; never shown in the console)
+LEGACY_HANDOFF = tuple(f"kh:{{handoff}}:{index}" for index in INDEXES)  # the one queue before organizations
 
 # The console: accounts, logins, attempts, canned replies and the audit log, under one tag.
 CONSOLE_OPERATORS = "kh:{console}:operators"
 CONSOLE_AUDIT = "kh:{console}:audit"
-CONSOLE_CANNED = "kh:{console}:canned"
+CONSOLE_CANNED = "kh:{console}:canned"  # the default organization's edited copy (from before organizations)
+
+
+def console_canned(org: str) -> str:
+    """An organization's edited copy of its canned replies."""
+    return f"kh:{{console}}:canned:{org}"
 
 
 def console_login(login_id: str) -> str:

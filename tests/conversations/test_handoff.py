@@ -244,7 +244,7 @@ def test_closed_tickets_are_forgotten_after_the_retention_period(chat, desk, r, 
     desk.close(ticket.id, "resolved")
     until(lambda: desk.tickets.recently_closed())
     assert 0 < r.ttl(record_key(ticket.user, ticket.id)) <= 86400  # the content expires by itself too
-    short = TicketStore(r, resolve_keyring(settings), retention_s=1, clock=clock)
+    short = TicketStore(r, resolve_keyring(settings), 1, desk.tickets.organizations, clock=clock)
     assert short.purge_closed(clock()) == 0
     assert short.purge_closed(clock() + 2) == 1
     assert desk.tickets.get(ticket.id) is None and not r.exists(record_key(ticket.user, ticket.id))

@@ -6,34 +6,37 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.web.console.canned import CannedError
-from bot.web.console.web import admin_only, console, ctx, me
+from bot.web.console.web import acting_org, admin_only, console, ctx, me, record
 
 
 @console.get("/audit")
 def audit() -> str:
     admin_only()
-    ticket = request.args.get("ticket", "")
-    return render_template("audit.html", entries=ctx().audit.recent(ticket=ticket), ticket=ticket,
-                           now=ctx().desk.clock())
+    ticket, org = request.args.get("ticket", ""), acting_org()
+    return render_template("audit.html", entries=ctx().audit.recent(ticket=ticket, org=org.id), ticket=ticket,
+                           now=ctx().desk.clock(), org=org)
 
 
 @console.route("/canned", methods=["GET", "POST"])
 def canned() -> Response | str | tuple[str, int]:
     admin_only()
-    source, edited = ctx().canned.source()
+    org = acting_org()
+    replies = ctx().canned[org.id]
+    source, edited = replies.source()
+    back = url_for("console.canned", org=org.id) if me().system else url_for("console.canned")
     if request.method == "GET":
-        return render_template("canned.html", source=source, edited=edited)
+        return render_template("canned.html", source=source, edited=edited, org=org)
     if request.form.get("action") == "reset":
-        ctx().canned.reset()
-        ctx().audit.record(me().name, "canned_changed")
-        flash("レビュー済みのファイルに戻しました。 / Back to the reviewed file (flows/canned.yaml).", "ok")
-        return redirect(url_for("console.canned"))
+        replies.reset()
+        record("canned_changed", org=org.id)
+        flash(f"レビュー済みのファイルに戻しました。 / Back to the reviewed file (flows/{org.canned}).", "ok")
+        return redirect(back)
     source = request.form.get("source", "").replace("\r\n", "\n")
     try:
-        ctx().canned.save(source)
+        replies.save(source)
     except CannedError as exc:
         flash(f"保存していません / Not saved: {exc}", "error")
-        return render_template("canned.html", source=source, edited=edited), 400
-    ctx().audit.record(me().name, "canned_changed")
+        return render_template("canned.html", source=source, edited=edited, org=org), 400
+    record("canned_changed", org=org.id)
     flash("保存しました。 / Saved.", "ok")
-    return redirect(url_for("console.canned"))
+    return redirect(back)

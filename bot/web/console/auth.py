@@ -13,7 +13,7 @@ from flask import g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from bot.web.console.verifying import Busy
-from bot.web.console.web import console, ctx, me
+from bot.web.console.web import console, ctx, org_of, record
 
 FAILED = "ユーザー名またはパスワードが違います。 / Wrong user name or password."
 LOCKED = ("失敗が続いたため、しばらくログインできません。15分後にもう一度どうぞ。 / "
@@ -55,18 +55,19 @@ def login() -> Response | str | tuple[str, int]:
         return Response(page, status, {"Retry-After": str(BUSY_RETRY_S)}, mimetype="text/html")
     if operator is None:
         # the name only when it is an operator's: a password typed into the name field must not be kept
-        c.audit.record(name if c.operators.get(name) else "?", "login_failed")
+        known = c.operators.get(name)
+        c.audit.record(known.name if known else "?", "login_failed", org=org_of(known).id if known else "")
         return _page(next_page, 429, LOCKED, name) if c.logins.locked(name) else _page(next_page, 401, FAILED, name)
     session.clear()
     session.permanent = True
     session["login"] = c.logins.start(operator.name, address)
-    c.audit.record(operator.name, "login")
+    c.audit.record(operator.name, "login", org=org_of(operator).id)
     return redirect(next_page)
 
 
 @console.post("/logout")
 def logout() -> Response:
     ctx().logins.end(session.get("login", ""))
-    ctx().audit.record(me().name, "logout")
+    record("logout")
     session.clear()
     return redirect(url_for("console.login"))

@@ -1,8 +1,9 @@
 """Canned replies: reviewed texts a counselor puts into the reply box with a click (flows/canned.yaml).
 
 Placeholders are facts (`{hou.dial}`), filled here on the server with the same rules as the bot's texts, so
-a number changes in one place and an unconfirmed figure is never sent. Admins may keep an edited copy in
-Redis; deleting it falls back to the reviewed file.
+a number changes in one place and an unconfirmed figure is never sent. Each organization has its own list (its
+`canned` file in flows/organizations.yaml); its admins may keep an edited copy in Redis; deleting it falls
+back to the reviewed file.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import redis
 import yaml
 
 from bot.content.texts import LANGUAGES, MissingText, Texts
+from bot.organizations import Organization
 from bot.store import keys
 
-EDITED = keys.CONSOLE_CANNED
 MAX_SOURCE = 64 * 1024
 
 
@@ -61,22 +62,28 @@ def parse(source: str, facts: Mapping[str, Any]) -> Texts:
 
 
 class CannedReplies:
-    def __init__(self, r: redis.Redis, path: Path, facts: Mapping[str, Any]) -> None:
-        self.redis, self.path, self.facts = r, path, facts
+    def __init__(self, r: redis.Redis, path: Path, facts: Mapping[str, Any], edited_key: str) -> None:
+        self.redis, self.path, self.facts, self.edited_key = r, path, facts, edited_key
+
+    @classmethod
+    def of(cls, r: redis.Redis, flows_dir: Path, facts: Mapping[str, Any], org: Organization) -> CannedReplies:
+        """An organization's list; the default organization keeps the key of the one list from before."""
+        key = keys.CONSOLE_CANNED if org.default else keys.console_canned(org.id)
+        return cls(r, flows_dir / org.canned, facts, key)
 
     def source(self) -> tuple[str, bool]:
         """The YAML in use, and whether it is an admin's edited copy rather than the reviewed file."""
-        edited = cast(str | None, self.redis.get(EDITED))
+        edited = cast(str | None, self.redis.get(self.edited_key))
         return (edited, True) if edited is not None else (self.path.read_text(encoding="utf-8"), False)
 
     def save(self, source: str) -> None:
         if len(source.encode()) > MAX_SOURCE:
             raise CannedError(f"the list is over {MAX_SOURCE // 1024} KiB")
         parse(source, self.facts)
-        self.redis.set(EDITED, source)
+        self.redis.set(self.edited_key, source)
 
     def reset(self) -> None:
-        self.redis.delete(EDITED)
+        self.redis.delete(self.edited_key)
 
     def for_lang(self, lang: str) -> list[Canned]:
         """Ready to insert, in the person's language (Japanese when theirs has no texts here)."""

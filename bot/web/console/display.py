@@ -30,7 +30,8 @@ DANGER = {
 }
 STATUS = {"queued": ("待機中", "waiting"), "with_counselor": ("対応中", "with a counselor"),
           "closed": ("終了", "closed")}
-WHO = {"user": ("相談者", "person"), "counselor": ("相談員", "counselor"), "bot": ("ボット", "bot")}
+WHO = {"user": ("相談者", "person"), "counselor": ("相談員", "counselor"), "bot": ("ボット", "bot"),
+       "note": ("引き継ぎメモ", "transfer note")}
 LANGUAGE = {"ja": "日本語", "en": "English"}
 
 

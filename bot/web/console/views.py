@@ -1,6 +1,9 @@
-"""The queue and one ticket: read the summary and transcript, reply (the first reply claims), close.
+"""The queue and one ticket: read the summary and transcript, reply (the first reply claims), close, or
+transfer it to another organization.
 
-Nothing here renders a ticket's user key or chat id; pages get the Ticket's readable parts only.
+A counselor sees their organization's queue and tickets only: another organization's ticket is 404 for
+them, as if it did not exist. Nothing here renders a ticket's user key or chat id; pages get the Ticket's
+readable parts only.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from bot.desk.records import OUTCOMES, Ticket
 from bot.engine.replies import CLOSED, QUEUED, WITH_COUNSELOR
 from bot.web.console.canned import CannedError
 from bot.web.console.display import OUTCOMES as OUTCOME_LABELS
-from bot.web.console.web import console, ctx, me
+from bot.web.console.web import acting_org, console, ctx, may_see, me, record
 
 SENT_MESSAGES = {
     Sent.SENT: ("ok", "送信しました。 / Sent."),
@@ -31,17 +34,21 @@ CLOSE_MESSAGES = {
     "taken": ("error", "他の相談員が対応中です。終了していません。 / Taken by another counselor: not closed."),
     "closed": ("error", "この相談はすでに終了しています。 / This ticket had already ended."),
 }
+TRANSFERRED = ("ok", "{org} に引き継ぎました。 / Transferred to {org}.")
+NOT_TRANSFERRED = ("error", "引き継げませんでした（終了済み、または同じ団体です）。 / "
+                            "Not transferred: the ticket has ended, or it is that organization's already.")
 
 
 def _queue() -> dict[str, Any]:
-    tickets = ctx().desk.tickets
-    return {"waiting": tickets.waiting(), "held": tickets.held(), "closed": tickets.recently_closed(20),
-            "now": ctx().desk.clock(), "me": me()}
+    tickets, org = ctx().desk.tickets, acting_org()
+    return {"waiting": tickets.waiting(org.id), "held": tickets.held(org.id),
+            "closed": tickets.recently_closed(20, org.id), "now": ctx().desk.clock(), "me": me(), "org": org,
+            "organizations": list(ctx().organizations) if me().system else []}
 
 
 def _ticket(ticket_id: str) -> Ticket:
     ticket = ctx().desk.tickets.get(ticket_id)
-    if ticket is None:
+    if ticket is None or not may_see(ticket):
         abort(404)
     return ticket
 
@@ -64,15 +71,17 @@ def queue_part() -> str:
 @console.get("/t/<ticket_id>")
 def ticket(ticket_id: str) -> str:
     t = _ticket(ticket_id)
-    ctx().audit.record(me().name, "viewed", t.id)
+    record("viewed", t.id, t.org)
     try:
-        canned = ctx().canned.for_lang(t.summary.lang)
+        canned = ctx().canned[t.org].for_lang(t.summary.lang)
     except CannedError as exc:
         canned = []
         flash(f"定型文を読めません / Canned replies unavailable: {exc}", "error")
     return render_template("ticket.html", t=t, lines=ctx().desk.tickets.transcript(t), now=ctx().desk.clock(),
                            canned=canned, outcomes=[(o, OUTCOME_LABELS[o]) for o in OUTCOMES],
-                           may_write=_may_write(t), may_close=t.status != CLOSED and (_may_write(t) or me().admin))
+                           may_write=_may_write(t), may_close=t.status != CLOSED and (_may_write(t) or me().admin),
+                           org=ctx().organizations.get(t.org),
+                           transfer_to=[o for o in ctx().organizations if o.id != t.org] if t.status != CLOSED else [])
 
 
 @console.get("/t/<ticket_id>/lines")
@@ -91,8 +100,8 @@ def reply(ticket_id: str) -> Response:
     result = ctx().desk.reply(ticket_id, me().name, text)
     if result is Sent.SENT:
         if before.status == QUEUED:  # SENT means it is ours now: this reply was the claim
-            ctx().audit.record(me().name, "claimed", ticket_id)
-        ctx().audit.record(me().name, "replied", ticket_id)
+            record("claimed", ticket_id, before.org)
+        record("replied", ticket_id, before.org)
     flash(SENT_MESSAGES[result][1], SENT_MESSAGES[result][0])
     return redirect(url_for("console.ticket", ticket_id=ticket_id))
 
@@ -106,9 +115,33 @@ def close(ticket_id: str) -> Response:
     elif t.status == WITH_COUNSELOR and t.counselor != me().name and not me().admin:
         result = "taken"
     elif ctx().desk.close(ticket_id, outcome):
-        ctx().audit.record(me().name, "closed", ticket_id)
+        record("closed", ticket_id, t.org)
         result = "done"
     else:
         result = "closed"
     flash(CLOSE_MESSAGES[result][1], CLOSE_MESSAGES[result][0])
     return redirect(url_for("console.ticket", ticket_id=ticket_id))
+
+
+@console.post("/t/<ticket_id>/transfer")
+def transfer(ticket_id: str) -> Response:
+    """To another organization's queue, with a note for its counselors; the ticket then leaves this page's
+    reach for a counselor of the first organization (a system admin stays on it)."""
+    t = _ticket(ticket_id)
+    to_org = request.form.get("org", "")
+    if t.status == WITH_COUNSELOR and t.counselor != me().name and not me().admin:
+        flash(CLOSE_MESSAGES["taken"][1].replace("終了していません", "引き継いでいません").replace(
+            "not closed", "not transferred"), "error")
+        return redirect(url_for("console.ticket", ticket_id=ticket_id))
+    if not ctx().organizations.known(to_org) or not ctx().desk.transfer(ticket_id, to_org,
+                                                                        request.form.get("note", ""), me().name):
+        flash(NOT_TRANSFERRED[1], NOT_TRANSFERRED[0])
+        return redirect(url_for("console.ticket", ticket_id=ticket_id))
+    record("transferred", ticket_id, t.org)
+    record("transferred_in", ticket_id, to_org)
+    label = ctx().organizations.get(to_org).label()
+    flash(TRANSFERRED[1].format(org=label), TRANSFERRED[0])
+    moved = ctx().desk.tickets.get(ticket_id)
+    if moved is not None and may_see(moved):
+        return redirect(url_for("console.ticket", ticket_id=ticket_id))
+    return redirect(url_for("console.queue"))

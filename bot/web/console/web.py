@@ -11,6 +11,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from bot.content.facts import load_facts, shown_values
 from bot.desk.desk import Desk
+from bot.desk.records import Ticket
+from bot.organizations import Organization, Organizations
 from bot.settings import Settings
 from bot.store.keyring import Keyring
 from bot.web.console.audit import Audit
@@ -40,8 +42,12 @@ class Console:
     operators: Operators
     logins: Logins
     audit: Audit
-    canned: CannedReplies
+    canned: dict[str, CannedReplies]  # organization id → its list
     verifier: VerifyPool
+
+    @property
+    def organizations(self) -> Organizations:
+        return self.desk.tickets.organizations
 
 
 def init_console(app: Flask, settings: Settings, r: redis.Redis, keyring: Keyring, desk: Desk) -> None:
@@ -55,9 +61,9 @@ def init_console(app: Flask, settings: Settings, r: redis.Redis, keyring: Keyrin
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the login (12 h), not an hour into a long chat
     )
     facts = shown_values(load_facts(settings.flows_dir / "facts.yaml"))
-    app.extensions["kakehashi.console"] = Console(
-        desk, Operators(r), Logins(r), Audit(r, desk.clock),
-        CannedReplies(r, settings.flows_dir / "canned.yaml", facts), VerifyPool())
+    canned = {org.id: CannedReplies.of(r, settings.flows_dir, facts, org) for org in desk.tickets.organizations}
+    app.extensions["kakehashi.console"] = Console(desk, Operators(r), Logins(r), Audit(r, desk.clock), canned,
+                                                  VerifyPool())
     init_display(app, settings.zone)
     if settings.console_secure_cookie:  # HTTPS in front: tell browsers never to come over plain HTTP
         app.after_request(_strict_transport)
@@ -81,6 +87,35 @@ def me() -> Operator:
 def admin_only() -> None:
     if not me().admin:
         abort(403)
+
+
+def org_of(operator: Operator) -> Organization:
+    """An operator's organization (one removed from organizations.yaml since: the default one)."""
+    organizations = ctx().organizations
+    return organizations.get(organizations.resolve(operator.org))
+
+
+def my_org() -> Organization:
+    return org_of(me())
+
+
+def acting_org() -> Organization:
+    """The organization whose queue, audit log or canned replies this page is about: the operator's own, or
+    for a system admin any one they choose (`?org=`)."""
+    chosen = request.values.get("org", "")
+    if me().system and ctx().organizations.known(chosen):
+        return ctx().organizations.get(chosen)
+    return my_org()
+
+
+def may_see(ticket: Ticket) -> bool:
+    """A ticket is its organization's: other organizations' counselors and admins do not see it."""
+    return me().system or ticket.org == my_org().id
+
+
+def record(action: str, ticket: str = "", org: str = "") -> None:
+    """An audit line by the operator logged in, naming the organization it concerns (theirs by default)."""
+    ctx().audit.record(me().name, action, ticket, org or my_org().id)
 
 
 @console.before_request

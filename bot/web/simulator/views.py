@@ -23,8 +23,8 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 from itsdangerous import BadSignature, Signer
 
 from bot.clock import Clock
-from bot.desk.tickets import CLOSED_AT, tickets_of_key
-from bot.engine.replies import MAX_TEXT
+from bot.desk.tickets import record_key, tickets_of_key
+from bot.engine.replies import CLOSED, MAX_TEXT
 from bot.line import richmenu
 from bot.local_chat import LocalChat
 from bot.store import keys
@@ -99,8 +99,8 @@ def _tickets_spent(user: str) -> bool:
         return False
     pipe = r.pipeline(transaction=False)
     for ticket in tickets:
-        pipe.zscore(CLOSED_AT, ticket)
-    return all(score is not None for score in pipe.execute())
+        pipe.hget(record_key(user, ticket), "status")  # the record, not an organization's index: any queue
+    return all(status in (CLOSED, None) for status in pipe.execute())
 
 
 def _too_many(what: str) -> tuple[Response, int]:
