@@ -23,6 +23,7 @@ from bot.directory.windows import Window, WindowError
 from bot.directory.windows import _window as read_window  # the same reader: the hours format is windows.yaml's
 
 ORG_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+CANNED_FILE = re.compile(r"canned\.yaml|canned/[A-Za-z0-9_-]+\.yaml")  # other lists in flows/canned/, not flows
 PREFECTURES = tuple(f"{n:02d}" for n in range(1, 48))  # JIS X 0401
 DEFAULT_CANNED = "canned.yaml"
 DAYS_OPEN_DEFAULT = ("mon", "tue", "wed", "thu", "fri")  # what `kakehashi orgs add --hours` sets
@@ -40,7 +41,7 @@ class Organization:
     hours: Window  # when its counselors read the queue (KAKEHASHI_TZ)
     prefectures: tuple[str, ...] = ()
     municipalities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # prefecture → names
-    canned: str = DEFAULT_CANNED  # a file in flows/
+    canned: str = DEFAULT_CANNED  # its canned replies: flows/canned.yaml, or a list of its own in flows/canned/
     default: bool = False
 
     def label(self, lang: str = "ja") -> str:
@@ -147,7 +148,7 @@ def _organization(oid: str, spec: Any) -> Organization:
     if hours.hours_vary:
         raise OrganizationError(f"{oid}: an organization's own hours cannot vary by place")
     canned = str(spec.get("canned") or DEFAULT_CANNED)
-    if "/" in canned or "\\" in canned or not canned.endswith(".yaml"):
-        raise OrganizationError(f"{oid}: canned names a .yaml file in flows/, got {canned!r}")
+    if not CANNED_FILE.fullmatch(canned):
+        raise OrganizationError(f"{oid}: canned is canned.yaml or canned/<name>.yaml (in flows/), got {canned!r}")
     return Organization(oid, {str(k): str(v) for k, v in name.items()}, hours, prefectures, municipalities, canned,
                         bool(spec.get("default")))

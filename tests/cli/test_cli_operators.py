@@ -30,7 +30,7 @@ def test_add_from_stdin_then_log_in(cli_env, monkeypatch, app, client, r, capsys
     assert run(monkeypatch, "add", "aoi", stdin="a long enough secret\n") == 0
     assert run(monkeypatch, "add", "mori", "--admin", stdin="another long secret\n") == 0
     assert run(monkeypatch, "list") == 0
-    assert capsys.readouterr().out.splitlines()[-2:] == ["aoi\tcounselor", "mori\tadmin"]
+    assert capsys.readouterr().out.splitlines()[-2:] == ["aoi\tcounselor\tkakehashi", "mori\tadmin\tkakehashi"]
     assert login(client, "aoi", "a long enough secret").status_code == 302
     assert "secret" not in str(r.hgetall("kh:{console}:operators"))  # only the argon2 hash is kept
 

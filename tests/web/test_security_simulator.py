@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
+from bot.store import keys
 from bot.web.app import create_app
 from bot.web.simulator.views import MAX_POLLERS, MAX_TICKETS, RETRY_S
 from tests.web.test_simulator_api import poll
@@ -21,7 +22,7 @@ def test_a_visitor_opens_at_most_max_tickets(settings, r, worker) -> None:  # no
         poll(client, "取り消しました")
     refused = client.post("/simulator/api/events", json={"type": "text", "text": "人と話したい"})
     assert refused.status_code == 429 and "new user" in refused.get_json()["error"]
-    assert len(r.zrange("kh:{handoff}:closed", 0, -1)) == MAX_TICKETS
+    assert len(r.zrange(keys.handoff_index("kakehashi", "closed"), 0, -1)) == MAX_TICKETS  # the default organization
     client.post("/simulator/api/new")  # a new visitor may ask again
     assert client.post("/simulator/api/events", json={"type": "text", "text": "ヘルプ"}).status_code == 202
 
