@@ -3,12 +3,10 @@ and a file that cannot say that unambiguously is refused."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
-from bot.organizations import Organizations, OrganizationError
+from bot.organizations import OrganizationError, Organizations
 from tests.organizations import ORGANIZATIONS, ROOT
 
 ORGS = Organizations.parse(yaml.safe_load(ORGANIZATIONS))
@@ -57,7 +55,8 @@ def broken(change: str, old: str = "") -> str:
 def test_what_cannot_be_served_unambiguously_is_refused() -> None:
     assert "exactly one" in broken("default: true")
     assert "prefecture 13 is claimed by both tokyo and osaka" in broken('prefectures: ["13"]')
-    assert "municipality 13 八王子市 is claimed by both hachioji and osaka" in broken('municipalities: {"13": [八王子市]}')
+    twice = broken('municipalities: {"13": [八王子市]}')
+    assert "municipality 13 八王子市 is claimed by both hachioji and osaka" in twice
     assert "not a prefecture code" in broken("prefectures: [01]")  # unquoted: YAML reads the number 1
     assert "not a prefecture code" in broken('prefectures: ["48"]')
     assert "close before they open" in broken('hours: {mon: "17:00-09:00"}')
@@ -69,6 +68,6 @@ def test_what_cannot_be_served_unambiguously_is_refused() -> None:
     assert "canned is canned.yaml or canned/<name>.yaml" in broken("canned: ../secrets.yaml")
 
 
-def test_a_municipality_inside_a_claimed_prefecture_is_not_a_conflict(tmp_path: Path) -> None:
+def test_a_municipality_inside_a_claimed_prefecture_is_not_a_conflict() -> None:
     assert ORGS.serving("13", "八王子市").id == "hachioji" and ORGS.serving("13", "立川市").id == "tokyo"
     assert not any(o.default for o in ORGS if o.id != "kakehashi")
