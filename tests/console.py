@@ -13,7 +13,7 @@ from bot.desk.records import DANGER, NORMAL, Line, Summary, Ticket
 from bot.engine.handoff import new_ticket_id
 from bot.store import keys
 from bot.stream.envelope import Envelope
-from bot.web.console.operators import ADMIN, COUNSELOR, Operators
+from bot.web.console.operators import ADMIN, COUNSELOR, SYSTEM, Operators
 from tests import line_events as ev
 
 PASSWORD = "correct horse battery"
@@ -25,8 +25,10 @@ def desk_of(app: Flask) -> Desk:
     return found
 
 
-def add_operator(app: Flask, name: str, admin: bool = False, password: str = PASSWORD) -> None:
-    Operators(app.extensions["kakehashi.redis"]).add(name, password, ADMIN if admin else COUNSELOR)
+def add_operator(app: Flask, name: str, admin: bool = False, password: str = PASSWORD, org: str = "",
+                 system: bool = False) -> None:
+    role = SYSTEM if system else ADMIN if admin else COUNSELOR
+    Operators(app.extensions["kakehashi.redis"]).add(name, password, role, org)
 
 
 def csrf(client: FlaskClient, page: str = "/console/login") -> str:
@@ -41,9 +43,9 @@ def login(client: FlaskClient, name: str, password: str = PASSWORD, next_page: s
     return client.post("/console/login", data=data)
 
 
-def logged_in(app: Flask, name: str, admin: bool = False) -> FlaskClient:
-    """A new browser (its own cookies) with `name` created and logged in."""
-    add_operator(app, name, admin)
+def logged_in(app: Flask, name: str, admin: bool = False, org: str = "", system: bool = False) -> FlaskClient:
+    """A new browser (its own cookies) with `name` created and logged in (of organization `org`)."""
+    add_operator(app, name, admin, org=org, system=system)
     client = app.test_client()
     assert login(client, name).status_code == 302
     return client
@@ -55,8 +57,9 @@ def post_form(client: FlaskClient, page: str, url: str, /, **data: str):  # noqa
 
 
 def open_ticket(app: Flask, n: int = 1, *, danger: bool = False, age: float = 60, lang: str = "ja",
-                topic: str = "親子交流（面会交流）", said: str = "子どもに会わせてもらえません") -> Ticket:
-    """A waiting ticket as the engine would open it: record, first transcript line, then the index."""
+                topic: str = "親子交流（面会交流）", said: str = "子どもに会わせてもらえません", org: str = "") -> Ticket:
+    """A waiting ticket as the engine would open it (for organization `org`, "" the default one): record,
+    first transcript line, then the index."""
     store = desk_of(app).tickets
     chat_id = ev.user_id(n)
     user, ticket = store.keyring.user_key(chat_id), new_ticket_id()
@@ -64,7 +67,8 @@ def open_ticket(app: Flask, n: int = 1, *, danger: bool = False, age: float = 60
     summary = Summary(topic, (("別居していますか？", "はい"), ("お子さんは何歳ですか？", "5歳")),
                       ("violence",) if danger else (), lang)
     pipe = store.redis.pipeline(transaction=True)
-    store.write_open(pipe, user, ticket, chat_id, summary, DANGER if danger else NORMAL, created, created + 3600)
+    store.write_open(pipe, user, ticket, chat_id, summary, DANGER if danger else NORMAL, created, created + 3600,
+                     org)
     store.write_lines(pipe, user, ticket, [Line("user", said, created), Line("bot", "相談員に伝えました", created)])
     pipe.execute()
     store.publish(user, ticket)
