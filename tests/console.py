@@ -57,7 +57,8 @@ def post_form(client: FlaskClient, page: str, url: str, /, **data: str):  # noqa
 
 
 def open_ticket(app: Flask, n: int = 1, *, danger: bool = False, age: float = 60, lang: str = "ja",
-                topic: str = "親子交流（面会交流）", said: str = "子どもに会わせてもらえません", org: str = "") -> Ticket:
+                topic: str = "親子交流（面会交流）", said: str = "子どもに会わせてもらえません",
+                org: str = "") -> Ticket:
     """A waiting ticket as the engine would open it (for organization `org`, "" the default one): record,
     first transcript line, then the index."""
     store = desk_of(app).tickets
