@@ -28,6 +28,7 @@ def test_the_wheel_carries_everything_and_runs_from_anywhere(tmp_path: Path) -> 
     [wheel] = (tmp_path / "dist").glob("kakehashi-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("bot/defaults/flows/facts.yaml", "bot/defaults/flows/commands.yaml",
+                    "bot/defaults/flows/organizations.yaml",
                     "bot/defaults/flows/richmenu.png",
                     "bot/defaults/locales/ja.yaml", "bot/defaults/locales/en.yaml",
                     "bot/web/simulator/templates/simulator.html", "bot/web/simulator/static/simulator.css",
