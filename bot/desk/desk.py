@@ -21,7 +21,7 @@ from bot.engine.replies import CLOSED, QUEUED, WITH_COUNSELOR
 from bot.stream.envelope import Envelope
 from bot.stream.inbox import Inbox
 
-COUNSELOR, HANDOFF_END = "counselor", "handoff_end"  # event kinds only we create, never LINE
+COUNSELOR, HANDOFF_END, TRANSFER = "counselor", "handoff_end", "handoff_transfer"  # kinds only we create
 MAX_MESSAGE = 2000
 TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_NOTE = 500  # a transfer's note to the receiving organization
@@ -77,7 +77,8 @@ class Desk:
     def transfer(self, ticket_id: str, to_org: str, note: str, by: str) -> bool:
         """The person moved, or the wrong organization got the ticket: it leaves this organization's queue
         and waits in `to_org`'s, in its place in time, until that organization's hours begin plus the usual
-        wait. The note (and who wrote it) goes into the transcript for the receiving counselors."""
+        wait. The note (and who wrote it) goes into the transcript for the receiving counselors; the person
+        is told who has their request now and when they read it."""
         ticket = self.tickets.get(ticket_id)
         if ticket is None or ticket.status == CLOSED or not self.tickets.organizations.known(to_org):
             return False
@@ -90,6 +91,8 @@ class Desk:
         said = f"{names.get(ticket.org).label()} → {names.get(to_org).label()}"
         note = note.strip()[:MAX_NOTE]
         self.tickets.add_line(ticket, Line("note", f"{said}: {note}" if note else said, now, by))
+        self._tell(ticket, TRANSFER, f"transfer-{ticket.id}-{int(now * 1000)}", "",
+                   {"ticket": ticket.id, "org": to_org})
         return True
 
     def expire_due(self) -> int:

@@ -97,7 +97,7 @@ class Engine:
 
     def _step(self, s: Session, inc: Incoming) -> Reply:
         turn = self._turn(s, inc.at)
-        if inc.kind in ("counselor", "handoff_end"):
+        if inc.kind in ("counselor", "handoff_end", "handoff_transfer"):
             return self.handoff.from_desk(s, inc, turn)
         if inc.kind in ("unfollow", "unsend"):
             return Reply(silent=True)

@@ -25,6 +25,7 @@ from bot.organizations import Organization, Organizations
 
 COUNSELORS = "counselors"  # the window id locale texts use for the counselors' hours ({open.counselors})
 ACKNOWLEDGED = "handoff_acknowledged"  # in answers: the ticket whose waiting period was acknowledged
+HANDOFF_ORG = "handoff_org"  # in answers: the organization whose queue the person's ticket is in
 STAFF_LANG = "ja"  # counselors read summaries and transcript notes in Japanese
 
 
@@ -55,6 +56,8 @@ class Handoff:
             return turn.reply((turn.command("cancel"),))
         s.ticket, s.handoff = new_ticket_id(), QUEUED
         org = self.serving(s)
+        if org is not None:
+            s.answers[HANDOFF_ORG] = org.id
         hours, at = self._hours(org, turn), turn.at
         open_now = hours is None or is_open(hours, at)
         starts = at if open_now or hours is None else (next_opening(hours, at) or at)
@@ -94,7 +97,7 @@ class Handoff:
     def _acknowledge(self, s: Session, turn: Turn) -> bool:
         """Outside the counselors' hours, the first message of a waiting period gets one line, so the person
         knows it arrived and when it will be read; the rest, as ever, go quietly to the transcript."""
-        hours = self._hours(self.serving(s), turn)
+        hours = self._hours(self._queue_of(s), turn)
         if s.handoff != QUEUED or hours is None or is_open(hours, turn.at) or s.answers.get(ACKNOWLEDGED) == s.ticket:
             return False
         s.answers[ACKNOWLEDGED] = s.ticket
@@ -104,6 +107,13 @@ class Handoff:
     def serving(self, s: Session) -> Organization | None:
         """The organization serving where the person lives (the default one when they did not say)."""
         return self.organizations.serving(s.place, s.city) if self.organizations else None
+
+    def _queue_of(self, s: Session) -> Organization | None:
+        """The organization whose queue the person's ticket is in: where it was opened, or transferred to."""
+        held = str(s.answers.get(HANDOFF_ORG, ""))
+        if self.organizations is not None and self.organizations.known(held):
+            return self.organizations.get(held)
+        return self.serving(s)
 
     @staticmethod
     def _hours(org: Organization | None, turn: Turn) -> Window | None:
@@ -131,6 +141,8 @@ class Handoff:
         """A counselor's message, or the end of the handoff; stale ones (another ticket) are dropped."""
         if not s.handoff or inc.params.get("ticket") != s.ticket:
             return Reply(silent=True)
+        if inc.kind == "handoff_transfer":
+            return self._transferred(s, inc.params.get("org", ""), turn)
         if inc.kind == "counselor":
             if s.handoff == QUEUED:
                 s.handoff = WITH_COUNSELOR
@@ -140,6 +152,18 @@ class Handoff:
         s.handoff, s.ticket = "", ""
         turn.say("handoff.timeout" if inc.params.get("why") == "timeout" else "handoff.ended")
         return turn.where(self.node_of(s))
+
+    def _transferred(self, s: Session, org_id: str, turn: Turn) -> Reply:
+        """Another organization took the request over: the person hears who, and when THEY read it; the
+        ticket waits again (a counselor of the new organization joins with their first reply)."""
+        if self.organizations is None or not self.organizations.known(org_id):
+            return Reply(silent=True)
+        org = self.organizations.get(org_id)
+        s.answers[HANDOFF_ORG], s.handoff = org.id, QUEUED
+        s.answers.pop(ACKNOWLEDGED, None)  # a new waiting period: out of hours, its first message is answered
+        self._hours(org, turn)
+        turn.messages.append(Text(turn.fill("organizations.transferred", {"org": org.label(s.lang)})))
+        return turn.reply((turn.command("cancel"),))
 
     def summarize(self, s: Session) -> dict[str, Any]:
         """The triage so far as a counselor reads it: topic, question → answer, danger seen, language.

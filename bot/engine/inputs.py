@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["text", "postback", "follow", "unfollow", "sticker", "media", "location", "unsend", "other",
-               "counselor", "handoff_end"]  # the last two come from the counselors' desk, never from LINE
+               "counselor", "handoff_end", "handoff_transfer"]  # the last three: from the counselors' desk
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ def test_a_ticket_from_a_served_municipality_lands_in_that_organizations_queue_a
     assert not any(r.exists(keys.handoff_index(org, "waiting")) for org in ORGS if org != "hachioji")
     # the record stays under the person's tag
     assert key_slot(keys.ticket(user, ticket.id).encode()) == key_slot(keys.session(user).encode())
+    assert desk.transfer(ticket.id, "tokyo", "市外に転居", "aoi")  # the person is told, through their stream
+    chat.fake.wait_for(lambda f: "東京都相談窓口に引き継ぎました" in f.messages_to(chat.user)[-1]["text"])
+    assert queues(desk) == {"kakehashi": [], "tokyo": found, "hachioji": [], "osaka": []}
 
 
 @pytest.mark.cluster

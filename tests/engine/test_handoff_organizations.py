@@ -56,3 +56,26 @@ def test_out_of_hours_the_acknowledgement_names_the_serving_organizations_hours(
     s = Session(fresh=False, place="13", city="八王子市")
     engine.step(s, Incoming("text", "人と話したい", at=at(SATURDAY_MORNING)))
     assert engine.step(s, Incoming("text", "よろしく", at=at(SATURDAY_MORNING))).silent  # open: read in turn
+
+
+def test_after_a_transfer_the_person_hears_who_has_it_and_when_they_read(engine: Engine) -> None:
+    s = Session(fresh=False, place="13", city="八王子市")
+    engine.step(s, Incoming("text", "人と話したい", at=at(SATURDAY_MORNING)))
+    engine.step(s, Incoming("counselor", "こんにちは", {"ticket": s.ticket}, at=at(SATURDAY_MORNING)))
+    assert s.handoff == "with_counselor"
+    moved = engine.step(s, Incoming("handoff_transfer", "", {"ticket": s.ticket, "org": "osaka"},
+                                    at=at(SATURDAY_MORNING)))
+    assert s.handoff == "queued"  # waiting again, for a counselor of the other organization
+    assert moved.messages[0].text == (  # type: ignore[union-attr]
+        "ご相談を大阪府相談窓口に引き継ぎました。順番はそのままです（対応時間：受付は月曜 9:00から）。"
+        "このままメッセージを送ってください。取り消すときは「キャンセル」と送ってください。")
+    later = engine.step(s, Incoming("text", "わかりました", at=at(SATURDAY_MORNING)))
+    assert "受付は月曜 9:00から" in later.messages[0].text  # type: ignore[union-attr]  # Osaka's hours now
+    assert engine.step(s, Incoming("handoff_transfer", "", {"ticket": "another", "org": "tokyo"})).silent
+    assert engine.step(s, Incoming("handoff_transfer", "", {"ticket": s.ticket, "org": "nowhere"})).silent
+    english = Session(fresh=False, lang="en", place="27")
+    engine.step(english, Incoming("text", "talk to a person", at=at("2026-11-24 10:00")))
+    told = engine.step(english, Incoming("handoff_transfer", "", {"ticket": english.ticket, "org": "hachioji"},
+                                         at=at("2026-11-24 10:00")))
+    assert "passed to Hachioji consultation" in told.messages[0].text  # type: ignore[union-attr]
+    assert "until 17:15" in told.messages[0].text  # type: ignore[union-attr]
