@@ -127,3 +127,7 @@ def test_a_system_admin_sees_and_chooses_every_organization(app) -> None:  # noq
     assert rows(root.get("/console/queue?org=tokyo").get_data(as_text=True), "waiting") == [tokyo.id]
     assert root.get(f"/console/t/{osaka.id}").status_code == 200
     assert transfer(root, osaka.id, "tokyo").headers["Location"].endswith(f"/console/t/{osaka.id}")  # still sees it
+    audit = root.get("/console/audit").get_data(as_text=True)
+    assert "すべての団体" in audit and 'data-action="transferred"' in audit and 'data-action="transferred_in"' in audit
+    only_tokyo = root.get("/console/audit?org=tokyo").get_data(as_text=True)
+    assert 'data-action="transferred_in"' in only_tokyo and 'data-action="transferred"' not in only_tokyo

@@ -35,6 +35,8 @@ CLOSE_MESSAGES = {
     "closed": ("error", "この相談はすでに終了しています。 / This ticket had already ended."),
 }
 TRANSFERRED = ("ok", "{org} に引き継ぎました。 / Transferred to {org}.")
+TRANSFER_TAKEN = ("error", "他の相談員が対応中です。引き継いでいません。 / "
+                           "Taken by another counselor: not transferred.")
 NOT_TRANSFERRED = ("error", "引き継げませんでした（終了済み、または同じ団体です）。 / "
                             "Not transferred: the ticket has ended, or it is that organization's already.")
 
@@ -130,11 +132,9 @@ def transfer(ticket_id: str) -> Response:
     t = _ticket(ticket_id)
     to_org = request.form.get("org", "")
     if t.status == WITH_COUNSELOR and t.counselor != me().name and not me().admin:
-        flash(CLOSE_MESSAGES["taken"][1].replace("終了していません", "引き継いでいません").replace(
-            "not closed", "not transferred"), "error")
+        flash(TRANSFER_TAKEN[1], TRANSFER_TAKEN[0])
         return redirect(url_for("console.ticket", ticket_id=ticket_id))
-    if not ctx().organizations.known(to_org) or not ctx().desk.transfer(ticket_id, to_org,
-                                                                        request.form.get("note", ""), me().name):
+    if not ctx().desk.transfer(ticket_id, to_org, request.form.get("note", ""), me().name):  # also: unknown org
         flash(NOT_TRANSFERRED[1], NOT_TRANSFERRED[0])
         return redirect(url_for("console.ticket", ticket_id=ticket_id))
     record("transferred", ticket_id, t.org)
