@@ -16,6 +16,7 @@ import redis
 from bot.clock import Clock, clock_for
 from bot.desk.desk import Desk
 from bot.desk.tickets import TicketStore
+from bot.reports.tally import OrgOf, Tally, one_organization
 from bot.settings import Settings
 from bot.store.counters import Counters
 from bot.store.keyring import Keyring, resolve_keyring
@@ -85,9 +86,10 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
 
 
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None, clock: Clock | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> Worker:
+                 sleep: Callable[[float], None] = time.sleep, org_of: OrgOf = one_organization) -> Worker:
     """Workers answer LINE when a channel token is set, and local chats (terminal, simulator) always.
-    `sleep` is the LINE sender's back-off between retries."""
+    `sleep` is the LINE sender's back-off between retries; `org_of` names the organization serving a person,
+    under which the reports count their conversation (bot/reports)."""
     from bot.line.sender import LineSender
     from bot.line.transport import LineTransport
     from bot.local_chat import LocalTransport, Router
@@ -102,4 +104,5 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     return Worker(r, engine or build_engine(settings), Router(line, LocalTransport(r, parts.keyring)),
                   keyring=parts.keyring, tickets=parts.tickets, desk=parts.desk, counters=parts.counters,
                   clock=parts.clock, partitions=settings.partitions, threads=settings.worker_threads,
-                  session_ttl=settings.session_ttl, lease_ms=settings.worker_lease * 1000)
+                  session_ttl=settings.session_ttl, lease_ms=settings.worker_lease * 1000,
+                  tally=Tally(parts.counters, settings.zone, org_of))
