@@ -33,7 +33,8 @@ def bars(title: str, items: Sequence[tuple[str, str]], *, width: int = 900, heig
     for tick in (0, top // 2, top):
         y = head + inner_h * (1 - tick / top)
         parts.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-                     f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{MUTED}">{tick}</text>')
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+                     f'fill="{MUTED}">{tick}</text>')
     for i, ((label, shown), value) in enumerate(zip(items, values, strict=True)):
         x = left + i * step + step * 0.15
         w = step * 0.7

@@ -69,7 +69,8 @@ def test_a_handoff_is_requested_withdrawn_and_the_desk_s_events_carry_the_rest(e
         Fact("outcome", "police", ticket=True),)
     turn(engine, s, "人と話したい")
     assert turn(engine, s, "キャンセル") == (Fact("handoff", "withdrawn"),)
-    assert turn(engine, s, "", "handoff_end", ticket="old", why="timeout") == (Fact("handoff", "timed_out", ticket=True),)
+    timed_out = turn(engine, s, "", "handoff_end", ticket="old", why="timeout")
+    assert timed_out == (Fact("handoff", "timed_out", ticket=True),)
 
 
 def test_friends_added_and_blocked(engine) -> None:  # noqa: ANN001
@@ -83,7 +84,8 @@ def test_the_tally_counts_a_ticket_s_facts_under_the_ticket_s_organization(engin
     s = Session(place="26")
     engine.step(s, Incoming("text", "人と話したい", {}, AT))
     late = datetime(2026, 11, 30, 23, 59, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
-    watch = tally.watch(engine, Incoming("counselor", "はい", {"ticket": s.ticket, "waited": "30", "org": "osaka"}, late))
+    claimed = {"ticket": s.ticket, "waited": "30", "org": "osaka"}
+    watch = tally.watch(engine, Incoming("counselor", "はい", claimed, late))
     watch(s)
     tally.count(watch.noted)
     hello = tally.watch(engine, Incoming("text", "こんにちは", {}, late))

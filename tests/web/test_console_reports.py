@@ -86,5 +86,5 @@ def test_the_report_page_in_chromium_from_real_conversations(page: Any, live_app
     screenshot(page, "console-reports")
     with page.expect_download() as download:
         page.click("#csv-download")
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = download.value.path().read_text(encoding="utf-8")
     assert "topics,visitation,子どもに会えない（親子交流）,started,相談開始,15" in text

@@ -71,8 +71,8 @@ def _charts(tables: dict[str, ShownTable], names: dict[str, tuple[str, str]]) ->
         at = s.table.columns.index(column_id)
         return [(label(row, LANG, names), cells[at]) for row, cells in zip(s.table.rows, s.shown.cells, strict=True)]
 
-    days = [(row[-2:].lstrip("0"), value) for (row, value) in zip(tables["days"].table.rows,
-                                                                    (c for _, c in column("days", "first")), strict=True)]
+    per_day = zip(tables["days"].table.rows, (shown_ for _, shown_ in column("days", "first")), strict=True)
+    days = [(row[-2:].lstrip("0"), value) for row, value in per_day]
     hours = tables["hours"]
     return {
         "days": bars("日ごとの最初のメッセージ", days, height=200),
