@@ -101,8 +101,14 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
                         count=lambda outcome: parts.counters.add(f"sends:{outcome}"),
                         clock=parts.clock) if token else None
     line = LineTransport(sender) if sender else None
-    return Worker(r, engine or build_engine(settings), Router(line, LocalTransport(r, parts.keyring)),
+    engine = engine or build_engine(settings)
+    detect = engine.safety.detect if engine.safety is not None else _no_danger
+    return Worker(r, engine, Router(line, LocalTransport(r, parts.keyring)),
                   keyring=parts.keyring, tickets=parts.tickets, desk=parts.desk, counters=parts.counters,
                   clock=parts.clock, partitions=settings.partitions, threads=settings.worker_threads,
                   session_ttl=settings.session_ttl, lease_ms=settings.worker_lease * 1000,
-                  tally=Tally(parts.counters, settings.zone, org_of))
+                  tally=Tally(parts.counters, settings.zone, engine.flows, detect, org_of))
+
+
+def _no_danger(text: str) -> tuple[str, ...]:
+    return ()

@@ -286,7 +286,7 @@ class Worker:
             if record is not None:  # a taken turn after one not taken: not how a stream fills; go carefully
                 return self._all_slow(group)
             with log_context(user=user, event_id=env.event_id, request_id=env.request_id):
-                watch = self.tally.watch(self.engine, env.incoming)
+                watch = self.tally.watch(self.engine.step, env.incoming)
                 reply = watch(session)
                 item.noted = watch.noted
             if reply.ticket is not None or reply.erase:  # writes of the desk's, or an erasure: one by one
@@ -404,7 +404,7 @@ class Worker:
         if env.kind == "unsend" and env.text:
             self.tickets.forget_message(entry.user, env.text)
         self._maybe_show_working(entry.user, env)
-        watch = self.tally.watch(self.engine, env.incoming)
+        watch = self.tally.watch(self.engine.step, env.incoming)
         record = self.sessions.take_turn(entry.user, env.event_id, watch,
                                          also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
         if record.resumed:

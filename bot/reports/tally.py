@@ -9,7 +9,7 @@ pipelined round trip as the service's metrics — nothing is added to the turn's
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -24,12 +24,14 @@ from bot.store import keys
 from bot.store.counters import Counters
 
 if TYPE_CHECKING:
-    from bot.engine.engine import Engine
+    from bot.content.flows import Flow
 
 log = logging.getLogger(__name__)
 
 OrgOf = Callable[[Session], str]
 """Which organization serves this person (the default: one organization, "default")."""
+Step = Callable[[Session, Incoming], Reply]
+Detect = Callable[[str], tuple[str, ...]]
 
 
 def one_organization(session: Session) -> str:
@@ -50,29 +52,29 @@ class Noted:
 class Watch:
     """One engine step, observed: `noted` holds what it did once it ran (a retried step overwrites it)."""
 
-    def __init__(self, tally: Tally, engine: Engine, incoming: Incoming) -> None:
-        self.tally, self.engine, self.incoming = tally, engine, incoming
+    def __init__(self, tally: Tally, step: Step, incoming: Incoming) -> None:
+        self.tally, self.step, self.incoming = tally, step, incoming
         self.noted: Noted | None = None
 
     def __call__(self, session: Session) -> Reply:
         before = observe.Before.of(session)
-        reply = self.engine.step(session, self.incoming)
-        self.noted = self.tally.note(before, session, self.incoming, reply, self.engine)
+        reply = self.step(session, self.incoming)
+        self.noted = self.tally.note(before, session, self.incoming, reply)
         return reply
 
 
 class Tally:
-    def __init__(self, counters: Counters, zone: ZoneInfo, org_of: OrgOf = one_organization) -> None:
-        self.counters, self.zone, self.org_of = counters, zone, org_of
+    def __init__(self, counters: Counters, zone: ZoneInfo, flows: Mapping[str, Flow], detect: Detect,
+                 org_of: OrgOf = one_organization) -> None:
+        """`flows` and `detect` are the engine's (its flows, to tell a result card; its danger check, to name
+        the kinds of danger a message showed)."""
+        self.counters, self.zone, self.flows, self.detect, self.org_of = counters, zone, flows, detect, org_of
 
-    def watch(self, engine: Engine, incoming: Incoming) -> Watch:
-        return Watch(self, engine, incoming)
+    def watch(self, step: Step, incoming: Incoming) -> Watch:
+        return Watch(self, step, incoming)
 
-    def note(self, before: observe.Before, after: Session, incoming: Incoming, reply: Reply,
-             engine: Engine) -> Noted | None:
-        safety = engine.safety
-        found = observe.facts(before, after, incoming, reply, engine.flows,
-                              safety.detect if safety is not None else lambda _: ())
+    def note(self, before: observe.Before, after: Session, incoming: Incoming, reply: Reply) -> Noted | None:
+        found = observe.facts(before, after, incoming, reply, self.flows, self.detect)
         if not found:
             return None
         return Noted(self.org_of(after), incoming.params.get("org", ""), v.place_of(after.place), incoming.at,

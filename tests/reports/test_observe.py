@@ -80,15 +80,16 @@ def test_friends_added_and_blocked(engine) -> None:  # noqa: ANN001
 
 def test_the_tally_counts_a_ticket_s_facts_under_the_ticket_s_organization(engine, r: redis.Redis) -> None:  # noqa: ANN001
     counters = Counters(r)
-    tally = Tally(counters, ZoneInfo("Asia/Tokyo"), org_of=lambda s: "kyoto" if s.place == "26" else "default")
+    tally = Tally(counters, ZoneInfo("Asia/Tokyo"), engine.flows, engine.safety.detect,
+                  org_of=lambda s: "kyoto" if s.place == "26" else "default")
     s = Session(place="26")
     engine.step(s, Incoming("text", "人と話したい", {}, AT))
     late = datetime(2026, 11, 30, 23, 59, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
     claimed = {"ticket": s.ticket, "waited": "30", "org": "osaka"}
-    watch = tally.watch(engine, Incoming("counselor", "はい", claimed, late))
+    watch = tally.watch(engine.step, Incoming("counselor", "はい", claimed, late))
     watch(s)
     tally.count(watch.noted)
-    hello = tally.watch(engine, Incoming("text", "こんにちは", {}, late))
+    hello = tally.watch(engine.step, Incoming("text", "こんにちは", {}, late))
     hello(s)
     tally.count(hello.noted)
     counters.flush()
