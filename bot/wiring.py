@@ -106,8 +106,9 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     return Worker(r, engine, Router(line, LocalTransport(r, parts.keyring)),
                   keyring=parts.keyring, tickets=parts.tickets, desk=parts.desk, counters=parts.counters,
                   clock=parts.clock, partitions=settings.partitions, threads=settings.worker_threads,
-                  session_ttl=settings.session_ttl, lease_ms=settings.worker_lease * 1000,
-                  tally=Tally(parts.counters, settings.zone, engine.flows, detect, org_of))
+                  session_ttl=settings.session_ttl, tally=Tally(parts.counters, settings.zone, engine.flows, detect,
+                                                                org_of),
+                  lease_ms=settings.worker_lease * 1000)
 
 
 def _no_danger(text: str) -> tuple[str, ...]:

@@ -75,8 +75,7 @@ class Item:
 class Worker:
     def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, *, keyring: Keyring,
                  tickets: TicketStore, desk: Desk, counters: Counters, clock: Clock, partitions: int, threads: int,
-                 session_ttl: int, lease_ms: int = LEASE_MS, name: str | None = None,
-                 tally: Tally) -> None:
+                 session_ttl: int, tally: Tally, lease_ms: int = LEASE_MS, name: str | None = None) -> None:
         """Every part comes from bot.wiring; the worker builds none of its own. `tally` counts the reports."""
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self.queue = PartitionQueue(r, partitions, self.name, lease_ms)
