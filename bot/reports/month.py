@@ -125,6 +125,7 @@ def build(org: str, month: str, days: Mapping[date, DayCounts], topics: Sequence
               column_totals=False),
         listed(v.WAIT, v.wait_buckets()),
         listed(v.OUTCOME, OUTCOMES),
+        listed(v.REFERRAL, v.REFERRALS),
         Table("places", place_rows, BY_PLACE, tuple(tuple(places[p][c] for c in BY_PLACE) for p in place_rows)),
         Table("hours", WEEKDAYS, tuple(str(h) for h in range(24)), tuple(tuple(row) for row in hours),
               column_totals=False, grand_total=True),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.engine.inputs import Incoming
+from bot.engine.referral import means_ok, urgencies
 from bot.engine.replies import Reply, TicketAction
 from bot.engine.session import MENU_FLOW, Session
 from bot.reports import vocabulary as v
@@ -92,7 +93,20 @@ def _topics(before: Before, after: Session, flows: Mapping[str, Flow]) -> list[F
     node = flows[after.flow].nodes.get(after.state)
     if node is not None and node.kind == "result" and (before.flow, before.state) != (after.flow, after.state):
         found.append(Fact(v.FINISHED, after.flow))
+        found.append(Fact(v.REFERRAL, referral_of(after)))
     return found
+
+
+def referral_of(s: Session) -> str:
+    """Where the card a person just reached points first (vocabulary.REFERRALS), from what the conversation
+    showed — the same reading of the answers the card's "where to ask" section is ordered by."""
+    seen = urgencies(s.answers, s.flow)
+    if seen & {"danger", "child", "sexual_violence", "suicide"}:
+        return "emergency"
+    if "dv" in seen:
+        return "dv_centre"
+    eligible = means_ok(s.answers)
+    return "general" if eligible is None else "houterasu" if eligible else "lawyer"
 
 
 def _danger(before: Before, after: Session, inc: Incoming, detect: Callable[[str], tuple[str, ...]]) -> list[str]:

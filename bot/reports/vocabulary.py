@@ -20,6 +20,13 @@ DANGER = "danger"  # danger detections; detail: the category (bot/language/dange
 HANDOFF = "handoff"  # detail: one of HANDOFF_STEPS
 WAIT = "wait"  # time from a ticket's opening to the first counselor reply; detail: a bucket of WAIT_BUCKETS
 OUTCOME = "outcome"  # what the counselor recorded when closing a ticket; detail: bot/desk/records.OUTCOMES
+REFERRAL = "referral"  # where a result card pointed first; detail: one of REFERRALS (observe.referral_of)
+
+# What a result card recommends first, from what the conversation showed (bot/engine/referral.py): the emergency
+# lines (danger now, a child at risk, sexual violence, suicidal words), DV windows, 法テラス (the means test
+# says likely eligible, or a DV victim's consultation), a lawyer (the means test says unlikely), else the
+# topic's usual windows.
+REFERRALS = ("emergency", "dv_centre", "houterasu", "lawyer", "general")
 
 HANDOFF_STEPS = ("requested", "answered", "timed_out", "withdrawn")
 # Upper bounds (seconds) of the reply-wait histogram's buckets; the last is everything longer. Fixed, so that

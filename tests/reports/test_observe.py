@@ -30,7 +30,7 @@ def test_a_first_message_starts_a_topic_and_its_last_answer_finishes_it(engine) 
                                                 Fact("started", "visitation"))
     for answer in ("別居中", "ない", "10歳くらいまで", "いいえ・わからない"):
         assert turn(engine, s, answer) == ()
-    assert turn(engine, s, "何も決まっていない") == (Fact("finished", "visitation"),)
+    assert turn(engine, s, "何も決まっていない") == (Fact("finished", "visitation"), Fact("referral", "general"))
     assert turn(engine, s, "cmd:again", "postback") == ()  # the same card again is not a second finish
 
 
@@ -96,3 +96,16 @@ def test_the_tally_counts_a_ticket_s_facts_under_the_ticket_s_organization(engin
     assert r.hgetall("kh:{report:osaka}:day:2026-11-30") == {"handoff:answered:26": "1", "wait:60:26": "1"}
     assert r.hgetall("kh:{report:kyoto}:day:2026-11-30") == {}  # not fresh: not a first message; nothing else
     assert 0 < r.ttl("kh:{report:osaka}:day:2026-11-30") <= 400 * 86400
+
+
+def test_where_a_card_points_first_follows_what_the_conversation_showed() -> None:
+    from bot.reports.observe import referral_of
+
+    def card(flow: str = "visitation", **answers: object) -> str:
+        return referral_of(Session(flow=flow, state="result", answers=dict(answers)))
+
+    assert card() == "general"
+    assert card(danger=["suicide"], dv_risk=True) == "emergency"  # danger before DV
+    assert card(dv_risk=True) == "dv_centre" and card("protection_order") == "dv_centre"
+    assert card("legal_aid", means={"outcome": "likely_eligible"}) == "houterasu"
+    assert card("legal_aid", means={"outcome": "unlikely"}) == "lawyer"

@@ -110,6 +110,7 @@ def test_a_month_of_conversations_is_counted_per_organization_and_shown_with_sma
     assert counted["handoff:withdrawn"] == 1 and counted["handoff:timed_out"] == 0
     assert counted["wait:600"] == 1  # 400 s: in the "up to 10 minutes" bucket
     assert counted["outcome:houterasu"] == 1
+    assert counted["referral:general"] == 4  # no danger, no DV, no means test before the cards
     assert set(by_place) == {name for name in by_place if name.endswith(":13")}  # all of them in 東京都
     osaka_counted, _ = totals(r, "osaka")
     assert osaka_counted == {"friends:added": 1, "first:23": 1, "language:ja": 1, "started:visitation": 1}

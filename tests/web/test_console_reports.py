@@ -27,7 +27,8 @@ A_MONTH = {"first:9:13": 12, "first:21:13": 3, "first:21:27": 6, "language:ja:13
            "started:visitation:13": 9, "started:legal_aid:27": 5, "finished:visitation:13": 7,
            "danger:violence:13": 2, "danger:suicide:27": 1, "handoff:requested:13": 8, "handoff:answered:13": 7,
            "wait:300:13": 4, "wait:1800:13": 2, "wait:14400:13": 1, "outcome:houterasu:13": 6,
-           "outcome:police:13": 1, "friends:added:unknown": 20}
+           "outcome:police:13": 1, "referral:general:13": 5, "referral:houterasu:13": 2,
+           "friends:added:unknown": 20}
 
 
 def test_only_admins_see_the_report_and_its_csv(app, counselor, console_admin, r: redis.Redis) -> None:  # noqa: ANN001
@@ -44,7 +45,7 @@ def test_only_admins_see_the_report_and_its_csv(app, counselor, console_admin, r
     assert '<tr data-row="police"><th>警察</th><td class="n" data-value="&lt;5">' in page
     assert '<tr data-row="houterasu"><th>法テラス</th><td class="n" data-value="x">' in page
     assert "中央値 <small>median</small> <b>5分以内</b>" in page and "90% <b>4時間以内</b>" in page
-    assert page.count("<svg") == 5 and "<script" not in page.split("<main>")[1]
+    assert page.count("<svg") == 6 and "<script" not in page.split("<main>")[1]
     assert console_admin.get("/console/reports").status_code == 200  # this month, by the console's clock
     assert console_admin.get("/console/reports?month=2026-13").status_code == 400
     assert console_admin.get("/console/reports?month=2026-11&org={x}").status_code == 400
@@ -57,6 +58,8 @@ def test_only_admins_see_the_report_and_its_csv(app, counselor, console_admin, r
     assert value["danger", "suicide", "count"] == "<5" and value["danger", "total", "count"] == "<5"
     assert value["outcome", "police", "count"] == "<5" and value["outcome", "houterasu", "count"] == "x"
     assert value["reply_wait", "median", "seconds"] == "300"
+    assert value["referral", "houterasu", "count"] == "<5" and value["referral", "general", "count"] == "x"
+    assert value["referral", "total", "count"] == value["summary", "finished", "count"] == "7"
 
 
 def test_the_report_page_in_chromium_from_real_conversations(page: Any, live_app: str, app, new_chat,  # noqa: ANN001
@@ -81,7 +84,7 @@ def test_the_report_page_in_chromium_from_real_conversations(page: Any, live_app
     wednesday_noon = page.locator("svg.heatmap rect").nth(2 * 24 + 12).get_attribute("data-value")
     assert wednesday_noon == "6"
     assert page.locator('#table-danger tr[data-row="violence"] td').first.inner_text() == "<5"
-    assert page.locator("svg.chart").count() == 5
+    assert page.locator("svg.chart").count() == 6
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366  # nothing runs off a laptop's screen
     screenshot(page, "console-reports")
     with page.expect_download() as download:

@@ -80,5 +80,7 @@ def _charts(tables: dict[str, ShownTable], names: dict[str, tuple[str, str]]) ->
         "hours": heatmap("曜日と時刻", [label(d, LANG) for d in hours.table.rows], hours.table.columns,
                          hours.shown.cells),
         "wait": bars("最初の返信までの時間", column(v.WAIT, "count")),
-        "outcome": hbars("相談の結果", column(v.OUTCOME, "count"), label_w=200),
+        "outcome": hbars("相談の結果", column(v.OUTCOME, "count"), width=450, label_w=120),
+        "referral": hbars("結果カードの主な紹介先", column(v.REFERRAL, "count"), width=450,
+                          label_w=220),
     }
