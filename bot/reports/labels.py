@@ -66,6 +66,12 @@ def _wait(bucket: str) -> tuple[str, str]:
     return f"{minutes // 60}時間以内", f"≤ {minutes // 60} h"
 
 
+def title(table_id: str, lang: str) -> str:
+    """A table's heading."""
+    pair = TABLES.get(table_id, (table_id, table_id))
+    return pair[0] if lang == "ja" else pair[1]
+
+
 def label(word: str, lang: str, names: Mapping[str, tuple[str, str]] | None = None) -> str:
     """A row's or column's name; `names` adds the topics'. An id nobody named is shown as itself."""
     pair = (names or {}).get(word) or WORDS.get(word) or TABLES.get(word)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.reports import vocabulary as v
-from bot.reports.labels import label
+from bot.reports.labels import label, title
 from bot.reports.month import Report, Table
 from bot.reports.suppress import SMALL, THRESHOLD, Shown, percentile, suppress
 
@@ -65,7 +65,7 @@ def as_json(report: Report, lang: str, names: Mapping[str, tuple[str, str]]) -> 
         "org": report.org, "month": report.month, "note": NOTE[lang],
         "reply_wait": {"median": wait.median, "p90": wait.p90, "unit": "bucket upper bound, seconds"},
         "tables": [{
-            "id": s.table.id, "title": label(s.table.id, lang),
+            "id": s.table.id, "title": title(s.table.id, lang),
             "columns": [{"id": c, "label": column_name(s.table, c, lang, names)} for c in s.table.columns],
             "rows": [{"id": r, "label": label(r, lang, names), "cells": list(cells),
                       **({"total": s.shown.row_totals[i]} if s.shown.row_totals else {})}
@@ -118,7 +118,7 @@ def as_text(report: Report, lang: str, names: Mapping[str, tuple[str, str]]) -> 
     wait = waits(report)
     for s in shown(report):
         t = s.table
-        lines.append(f"■ {label(t.id, lang)}")
+        lines.append(f"■ {title(t.id, lang)}")
         header = ["", *(column_name(t, c, lang, names) for c in t.columns)]
         if _total_column(s):
             header.append(label("total", lang))

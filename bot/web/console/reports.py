@@ -12,7 +12,7 @@ from flask import Response, abort, current_app, render_template, request
 
 from bot.reports import vocabulary as v
 from bot.reports.charts import bars, hbars, heatmap
-from bot.reports.labels import label
+from bot.reports.labels import label, title
 from bot.reports.month import BadMonth, Report, build, read_month
 from bot.reports.render import NOTE, ShownTable, column_name, render, shown, waits
 from bot.reports.topics import topic_names
@@ -53,7 +53,7 @@ def reports() -> str:
     return render_template(
         "reports.html", org=org, month=month, earlier=earlier, later=later, note=NOTE[LANG], tables=tables,
         order=[s.table.id for s in shown(report)], waits=waits(report), charts=_charts(tables, names),
-        name=lambda word: label(word, LANG, names),
+        name=lambda word: label(word, LANG, names), title=lambda table_id: title(table_id, LANG),
         column=lambda table, word: column_name(table, word, LANG, names))
 
 
