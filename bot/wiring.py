@@ -17,6 +17,7 @@ from bot.clock import Clock, clock_for
 from bot.desk.desk import Desk
 from bot.desk.tickets import TicketStore
 from bot.organizations import Organizations
+from bot.reports.tally import OrgOf, Tally
 from bot.settings import Settings
 from bot.store.counters import Counters
 from bot.store.keyring import Keyring, resolve_keyring
@@ -87,22 +88,34 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
 
 
 def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = None, clock: Clock | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> Worker:
+                 sleep: Callable[[float], None] = time.sleep, org_of: OrgOf | None = None) -> Worker:
     """Workers answer LINE when a channel token is set, and local chats (terminal, simulator) always.
-    `sleep` is the LINE sender's back-off between retries."""
+    `sleep` is the LINE sender's back-off between retries; `org_of` names the organization serving a person,
+    under which the reports count their conversation (bot/reports): by default the one organizations.yaml says
+    serves where they live."""
     from bot.line.sender import LineSender
     from bot.line.transport import LineTransport
     from bot.local_chat import LocalTransport, Router
     from bot.worker import Worker
 
     parts = shared(settings, r, clock)
+    organizations = parts.tickets.organizations
+    org_of = org_of or (lambda session: organizations.serving(session.place, session.city).id)
     parts.tickets.adopt_legacy()  # once after an upgrade: the one queue of old joins the default organization's
     token = settings.line_channel_access_token
     sender = LineSender(settings.line_api_base_url, token, settings.line_timeout, sleep=sleep,
                         count=lambda outcome: parts.counters.add(f"sends:{outcome}"),
                         clock=parts.clock) if token else None
     line = LineTransport(sender) if sender else None
-    return Worker(r, engine or build_engine(settings), Router(line, LocalTransport(r, parts.keyring)),
+    engine = engine or build_engine(settings)
+    detect = engine.safety.detect if engine.safety is not None else _no_danger
+    return Worker(r, engine, Router(line, LocalTransport(r, parts.keyring)),
                   keyring=parts.keyring, tickets=parts.tickets, desk=parts.desk, counters=parts.counters,
                   clock=parts.clock, partitions=settings.partitions, threads=settings.worker_threads,
-                  session_ttl=settings.session_ttl, lease_ms=settings.worker_lease * 1000)
+                  session_ttl=settings.session_ttl, tally=Tally(parts.counters, settings.zone, engine.flows, detect,
+                                                                org_of),
+                  lease_ms=settings.worker_lease * 1000)
+
+
+def _no_danger(text: str) -> tuple[str, ...]:
+    return ()

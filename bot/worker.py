@@ -32,6 +32,7 @@ from bot.desk.tickets import TicketStore
 from bot.engine.engine import Engine
 from bot.engine.replies import Reply
 from bot.logs import log_context
+from bot.reports.tally import Noted, Tally
 from bot.store.counters import Counters
 from bot.store.keyring import Keyring
 from bot.store.sessions import Loaded as SessionLoad
@@ -66,6 +67,7 @@ class Item:
     env: Envelope | None = None
     record: TurnRecord | None = None  # the turn to send (taken by this batch, or by an earlier attempt)
     slow: bool = False  # taken and sent one by one (the transaction of old), not with the batch
+    noted: Noted | None = None  # what the turn did that the organization's report counts, once it is saved
     outcome: str | None = None
     reason: str = ""
 
@@ -73,12 +75,13 @@ class Item:
 class Worker:
     def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, *, keyring: Keyring,
                  tickets: TicketStore, desk: Desk, counters: Counters, clock: Clock, partitions: int, threads: int,
-                 session_ttl: int, lease_ms: int = LEASE_MS, name: str | None = None) -> None:
-        """Every part comes from bot.wiring; the worker builds none of its own."""
+                 session_ttl: int, tally: Tally, lease_ms: int = LEASE_MS, name: str | None = None) -> None:
+        """Every part comes from bot.wiring; the worker builds none of its own. `tally` counts the reports."""
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self.queue = PartitionQueue(r, partitions, self.name, lease_ms)
         self.beat = min(HEARTBEAT_S, lease_ms / 4000)  # renew well within the lease
         self.counters = counters
+        self.tally = tally
         self.sessions = SessionStore(r, session_ttl, keyring)
         self.clock, self.tickets, self.desk = clock, tickets, desk
         self.keyring = keyring
@@ -115,7 +118,7 @@ class Worker:
             thread.join(max(0.0, deadline - time.monotonic()))
         self._running = []
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self.counters.flush()
+        self.counters.flush()  # the reports' counts too
 
     # ── threads ───────────────────────────────────────────────────────────────
     def _run(self) -> None:
@@ -255,6 +258,8 @@ class Worker:
         for (group, save), ok in zip(saves, self.sessions.save_batch([s for _, s in saves]), strict=True):
             if ok:
                 self.counters.add("turns", len(save.turns))
+                for item in group:
+                    self.tally.count(item.noted)
             else:  # another worker got there first (a lease that lapsed): take these turns one by one
                 for item in group:
                     item.slow, item.record = True, None
@@ -280,7 +285,9 @@ class Worker:
             if record is not None:  # a taken turn after one not taken: not how a stream fills; go carefully
                 return self._all_slow(group)
             with log_context(user=user, event_id=env.event_id, request_id=env.request_id):
-                reply = self.engine.step(session, env.incoming)
+                watch = self.tally.watch(self.engine.step, env.incoming)
+                reply = watch(session)
+                item.noted = watch.noted
             if reply.ticket is not None or reply.erase:  # writes of the desk's, or an erasure: one by one
                 return self._all_slow(group)
             item.record = TurnRecord(reply, 0)
@@ -396,12 +403,14 @@ class Worker:
         if env.kind == "unsend" and env.text:
             self.tickets.forget_message(entry.user, env.text)
         self._maybe_show_working(entry.user, env)
-        record = self.sessions.take_turn(entry.user, env.event_id, lambda s: self.engine.step(s, env.incoming),
+        watch = self.tally.watch(self.engine.step, env.incoming)
+        record = self.sessions.take_turn(entry.user, env.event_id, watch,
                                          also=lambda pipe, reply: self._note(pipe, entry.user, env, reply))
         if record.resumed:
             env = replace(env, resumed=True)
         else:
             self.counters.add("turns")
+            self.tally.count(watch.noted)
         note = record.reply.ticket
         if note is not None:
             self.tickets.settle(entry.user, note, self.clock())

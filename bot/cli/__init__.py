@@ -1,4 +1,5 @@
-"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check|graph, operators, orgs, richmenu, deadletters.
+"""`kakehashi` (also `python -m bot`): serve, worker, chat, flows check|graph, operators, orgs, richmenu,
+deadletters, nlu, report.
 
 One module per command group; this one reads the arguments and the settings and dispatches through COMMANDS."""
 
@@ -78,10 +79,16 @@ def _nlu(settings: Settings, args: argparse.Namespace) -> int:
     return run(settings, args)
 
 
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.report import cmd_report
+
+    return cmd_report(settings, args.org, args.month, args.format, args.lang)
+
+
 # Imported lazily: `flows check` must not pay for gunicorn, nor `chat` for the console.
 COMMANDS: dict[str, Handler] = {"serve": _serve, "worker": _worker, "chat": _chat, "flows": _flows,
                                 "operators": _operators, "orgs": _orgs, "richmenu": _richmenu,
-                                "deadletters": _deadletters, "nlu": _nlu}
+                                "deadletters": _deadletters, "nlu": _nlu, "report": _report}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -132,6 +139,11 @@ def parser() -> argparse.ArgumentParser:
         one = dead.add_parser(action, help=text)
         one.add_argument("ids", nargs="*", metavar="ID")
         one.add_argument("--all", dest="every", action="store_true", help="every parked event")
+    monthly = sub.add_parser("report", help="an organization's monthly figures, small numbers hidden")
+    monthly.add_argument("--org", default="", help="the organization's id (default: the default organization)")
+    monthly.add_argument("--month", required=True, help="the month, e.g. 2026-11 (days in KAKEHASHI_TZ)")
+    monthly.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    monthly.add_argument("--lang", choices=("ja", "en"), default="ja", help="labels' language (default: ja)")
     from bot.cli.nlu import add_parser as add_nlu
 
     add_nlu(sub)

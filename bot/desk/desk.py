@@ -50,8 +50,11 @@ class Desk:
         ticket = self.tickets.get(ticket_id)
         if ticket is None or ticket.status == CLOSED:
             return Sent.CLOSED
+        params = {"ticket": ticket_id}
         if ticket.status == QUEUED:
-            self.tickets.claim(ticket_id, counselor, self.clock())
+            claimed_at = self.clock()
+            if self.tickets.claim(ticket_id, counselor, claimed_at):  # the reports count the wait, once
+                params["waited"] = str(round(claimed_at - ticket.created))
             ticket = self.tickets.get(ticket_id)
             if ticket is None or ticket.status != WITH_COUNSELOR:
                 return Sent.CLOSED
@@ -59,7 +62,7 @@ class Desk:
             return Sent.TAKEN
         now = self.clock()
         self.tickets.add_line(ticket, Line("counselor", text, now, counselor))
-        self._tell(ticket, COUNSELOR, uuid.uuid4().hex, text, {"ticket": ticket.id})
+        self._tell(ticket, COUNSELOR, uuid.uuid4().hex, text, params)
         return Sent.SENT
 
     def close(self, ticket_id: str, outcome: str) -> bool:
@@ -71,7 +74,8 @@ class Desk:
             return False
         # Tell first (deduplicated by id), then close: a crash in between leaves a ticket a second
         # press closes, never a person stuck waiting for a counselor who has gone.
-        self._tell(ticket, HANDOFF_END, f"close-{ticket.id}", "", {"ticket": ticket.id, "why": "closed"})
+        self._tell(ticket, HANDOFF_END, f"close-{ticket.id}", "",
+                   {"ticket": ticket.id, "why": "closed", "outcome": outcome})
         return self.tickets.close(ticket_id, outcome, self.clock())
 
     def transfer(self, ticket_id: str, to_org: str, note: str, by: str) -> bool:
@@ -114,6 +118,9 @@ class Desk:
         return told
 
     def _tell(self, ticket: Ticket, kind: str, event_id: str, text: str, params: dict[str, str]) -> None:
+        org = getattr(ticket, "org", "")  # a ticket's organization (#18): the reports count its events there
+        if org:
+            params = {**params, "org": org}
         envelope = Envelope(event_id=event_id, chat_id=self.tickets.chat_id(ticket), kind=kind, text=text,
                             params=params, timestamp=int(self.clock() * 1000))
         self.inbox.enqueue(ticket.user, envelope)

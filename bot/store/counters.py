@@ -1,4 +1,5 @@
-"""Counters every process adds to (webhook answers, turns, sends, dead letters), kept in one Redis hash.
+"""Counters every process adds to (webhook answers, turns, sends, dead letters), kept in one Redis hash, and
+the organizations' report counts (bot/reports), kept in a hash per organization per day.
 
 Why Redis and not each process's memory: the web runs as several gunicorn processes and the workers as
 `kakehashi worker` processes, possibly in other containers. A counter in one process's memory would show
@@ -31,15 +32,23 @@ RETRY_AFTER_S = 1.0
 class Counters:
     def __init__(self, r: redis.Redis, flush_after: float = FLUSH_AFTER_S) -> None:
         self.redis, self.flush_after = r, flush_after
-        self._pending: Counter[str] = Counter()
+        self._pending: Counter[tuple[str, str]] = Counter()  # (hash key, field) → count
+        self._ttl: dict[str, int] = {}  # hash keys that expire: seconds after their last write
         self._lock = threading.Lock()
         self._writing = threading.Lock()  # one flush at a time, so flush_all() also waits for a timer's
         self._timer: threading.Timer | None = None
 
     def add(self, name: str, n: int = 1) -> None:
         """Count `n` of `name` (a fixed name: never user data)."""
+        self.add_in(KEY, name, n)
+
+    def add_in(self, key: str, name: str, n: int = 1, ttl: int | None = None) -> None:
+        """Count `n` of `name` in the hash `key`, written with the next flush (the reports' per-day hashes,
+        which expire `ttl` seconds after their last write)."""
         with self._lock:
-            self._pending[name] += n
+            self._pending[key, name] += n
+            if ttl is not None:
+                self._ttl[key] = ttl
             _unflushed.add(self)
             if self._timer is None:
                 self._schedule(self.flush_after)
@@ -62,16 +71,20 @@ class Counters:
         with self._writing:
             with self._lock:
                 pending, self._pending = self._pending, Counter()
+                ttl = {key: self._ttl.pop(key) for key, _ in pending if key in self._ttl}
             if not pending:
                 return True
             try:
                 pipe = self.redis.pipeline(transaction=False)
-                for name, n in pending.items():
-                    pipe.hincrby(KEY, name, n)
+                for (key, name), n in pending.items():
+                    pipe.hincrby(key, name, n)
+                for key, seconds in ttl.items():
+                    pipe.expire(key, seconds)
                 pipe.execute()
             except (redis.RedisError, OSError, ValueError):  # ValueError: the client was closed under us
                 with self._lock:
                     self._pending.update(pending)
+                    self._ttl.update(ttl)
                 return False
             return True
 

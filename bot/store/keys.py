@@ -119,3 +119,9 @@ def simulator_limit(what: str, address: str) -> str:
 
 
 COUNTS = "kh:{metrics}:counts"  # every process's counters, added together
+
+
+def report_day(org: str, day: str) -> str:
+    """One organization's report counts for one day (YYYY-MM-DD in KAKEHASHI_TZ): a hash of
+    `metric:detail:place` → count. One tag per organization: its month is read from one slot."""
+    return f"kh:{{report:{org}}}:day:{day}"

@@ -73,6 +73,8 @@ def test_first_reply_claims_and_reaches_the_persons_stream(app, counselor) -> No
     assert reply(counselor, t.id, "  相談員のあおいです。お話を聞かせてください。 ").status_code == 302
     assert flash(counselor).startswith("ok: 送信しました")
     events = delivered(app, t)
+    waited = int(events[0].params.pop("waited"))  # the claiming reply says how long the ticket waited (reports)
+    assert 60 <= waited < 70  # the ticket was opened a minute before; the pinned clock runs on meanwhile
     assert [(e.kind, e.text, e.params) for e in events] == [
         (COUNSELOR, "相談員のあおいです。お話を聞かせてください。", {"ticket": t.id})]
     assert events[0].chat_id == desk_of(app).tickets.chat_id(t)
