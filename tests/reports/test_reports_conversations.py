@@ -162,3 +162,15 @@ def test_a_ticket_nobody_took_in_time_counts_as_timed_out(client, fake_line, wor
     counted, by_place = totals(r, "kakehashi")
     assert counted["handoff:requested"] == 1 and counted["handoff:timed_out"] == 1
     assert counted["handoff:answered"] == 0 and by_place["first:10:unknown"] == 1  # where they live: not said
+
+
+def test_the_worker_counts_each_person_under_the_organization_serving_where_they_live(
+        settings: Settings, r: redis.Redis, engine, tmp_path) -> None:  # noqa: ANN001
+    from tests.organizations import multi_org_flows
+
+    worker = build_worker(settings.with_(flows_dir=multi_org_flows(tmp_path)), r, engine)
+    org_of = worker.tally.org_of
+    assert org_of(Session(place="27")) == "osaka"
+    assert org_of(Session(place="13", city="八王子市")) == "hachioji"
+    assert org_of(Session(place="13", city="新宿区")) == "tokyo"
+    assert org_of(Session(place="-")) == org_of(Session()) == "kakehashi"
