@@ -11,8 +11,10 @@ from bot.content.facts import load_facts
 from bot.content.flows import FlowError, load_flows
 from bot.content.texts import Texts
 from bot.directory.windows import WindowError, load_windows
+from bot.directory.local import read_raw
 from bot.legal.registry import CALCULATORS
 from bot.review.check import check
+from bot.review.check_local import local_problems
 from bot.review.check_nlu import nlu_problems
 from bot.review.graph import mermaid
 from bot.settings import Settings
@@ -23,6 +25,7 @@ def cmd_flows_check(settings: Settings) -> int:
         flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
         problems = check(flows, texts, load_facts(settings.flows_dir / "facts.yaml"),
                          CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
+        problems += local_problems(read_raw(settings.flows_dir / "local_windows.yaml"))
     except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
         print(f"cannot read the content files: {exc}")
         return 1

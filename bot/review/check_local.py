@@ -1,0 +1,98 @@
+"""The local_windows.yaml part of `kakehashi flows check`: every prefecture present, every entry sourced and
+dated, phones and hours in a form the bot can read. A number nobody sourced must never reach a person."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from bot.content.texts import LANGUAGES
+from bot.directory.local import FIELDS, KINDS
+from bot.directory.places import PREFECTURES
+from bot.directory.windows import WindowError, _closed_date, _hours
+
+PHONE = re.compile(r"^(#\d{4}|0\d{1,4}-\d{1,4}-\d{3,4})$")  # 06-6364-1248, 0570-078374, #8008
+SOURCE = re.compile(r"^https?://\S+$")
+
+
+def _dated(value: Any) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _sourced(where: str, spec: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if not SOURCE.match(str(spec.get("source", ""))):
+        problems.append(f"{where}: no source URL (the official page it was taken from)")
+    if not _dated(spec.get("checked", "")):
+        problems.append(f"{where}: no checked date (YYYY-MM-DD, the day the source was read)")
+    return problems
+
+
+def phone_problem(phone: Any) -> str | None:
+    text = str(phone)
+    if not PHONE.match(text):
+        return f"phone {text!r} is not a Japanese number (06-1234-5678) or a #short code"
+    digits = re.sub(r"\D", "", text)
+    if not text.startswith("#") and len(digits) not in (10, 11):
+        return f"phone {text!r} has {len(digits)} digits (Japanese numbers have 10 or 11)"
+    return None
+
+
+def _entry_problems(where: str, spec: Any) -> list[str]:
+    if not isinstance(spec, Mapping):
+        return [f"{where}: must be a mapping of {FIELDS}"]
+    problems = _sourced(where, spec)
+    problems += [f"{where}: unknown field {k!r} (known: {FIELDS})" for k in spec if k not in FIELDS]
+    if "name" in spec:
+        name = spec["name"] if isinstance(spec["name"], Mapping) else {}
+        problems += [f"{where}: no name in {lang}" for lang in LANGUAGES if not name.get(lang)]
+    if "fee" in spec:
+        fee = spec["fee"] if isinstance(spec["fee"], Mapping) else {}
+        problems += [f"{where}: no fee text in {lang}" for lang in LANGUAGES if not fee.get(lang)]
+    if "phone" in spec and (problem := phone_problem(spec["phone"])):
+        problems.append(f"{where}: {problem}")
+    try:
+        if "hours" in spec:
+            _hours(spec["hours"])
+        for day in spec.get("closed_dates", ()):
+            _closed_date(str(day))
+    except WindowError as exc:
+        problems.append(f"{where}: {exc}")
+    if "url" in spec and not SOURCE.match(str(spec["url"])):
+        problems.append(f"{where}: url must be a web address")
+    return problems
+
+
+def local_problems(raw: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    dv = raw.get("dv_centre")
+    if not isinstance(dv, Mapping) or phone_problem(dv.get("via", "")):
+        problems.append("local_windows/dv_centre: needs `via` (the #8008 short code) with a source")
+    else:
+        problems += _sourced("local_windows/dv_centre", dv)
+    places = raw.get("prefectures") or {}
+    problems += [f"local_windows: prefecture {code} ({p.ja}) is missing" for code, p in PREFECTURES.items()
+                 if code not in places]
+    for code, entries in places.items():
+        where = f"local_windows/{code}"
+        if str(code) not in PREFECTURES:
+            problems.append(f"{where}: not a prefecture code (01..47)")
+            continue
+        for kind, spec in (entries or {}).items():
+            if kind == "line":
+                for i, line in enumerate(spec or ()):
+                    problems += _sourced(f"{where}/line[{i}]", line)
+                    problems += [f"{where}/line[{i}]: needs a city and a name in {LANGUAGES}"
+                                 for _ in [0] if not line.get("city") or not all(
+                                     (line.get("name") or {}).get(lang) for lang in LANGUAGES)]
+            elif kind in KINDS:
+                problems += _entry_problems(f"{where}/{kind}", spec)
+            else:
+                problems.append(f"{where}: unknown kind {kind!r} (known: {(*KINDS, 'line')})")
+    return problems
