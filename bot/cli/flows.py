@@ -14,7 +14,7 @@ from bot.directory.windows import WindowError, load_windows
 from bot.directory.local import read_raw
 from bot.legal.registry import CALCULATORS
 from bot.review.check import check
-from bot.review.check_local import local_problems
+from bot.review.check_local import local_problems, local_text_problems
 from bot.review.check_nlu import nlu_problems
 from bot.review.graph import mermaid
 from bot.settings import Settings
@@ -25,7 +25,8 @@ def cmd_flows_check(settings: Settings) -> int:
         flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
         problems = check(flows, texts, load_facts(settings.flows_dir / "facts.yaml"),
                          CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
-        problems += local_problems(read_raw(settings.flows_dir / "local_windows.yaml"))
+        problems += local_problems(read_raw(settings.flows_dir / "places" / "local_windows.yaml"))
+        problems += local_text_problems(texts)
     except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
         print(f"cannot read the content files: {exc}")
         return 1

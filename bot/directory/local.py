@@ -1,4 +1,4 @@
-"""Local windows (flows/local_windows.yaml): the 法テラス office and the bar association's legal consultation
+"""Local windows (flows/places/local_windows.yaml): the 法テラス office and the bar association's legal consultation
 centre of the prefecture a person lives in, shown before the national windows they stand in for.
 
 An entry carries only what an official page said: no phone or hours unless sourced. A window without hours is

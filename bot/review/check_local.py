@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.content.texts import LANGUAGES
+from bot.content.texts import LANGUAGES, Texts
 from bot.directory.local import FIELDS, KINDS
 from bot.directory.places import PREFECTURES
 from bot.directory.windows import WindowError, _closed_date, _hours
@@ -96,3 +96,14 @@ def local_problems(raw: Mapping[str, Any]) -> list[str]:
             else:
                 problems.append(f"{where}: unknown kind {kind!r} (known: {(*KINDS, 'line')})")
     return problems
+
+
+LOCAL_TEXTS = ("local.ask", "local.button.decline", "local.saved", "local.declined", "local.nearby",
+               "local.hours_unknown", "local.fee", "local.dv_centre",
+               *(f"local.{part}.{kind}" for part in ("name", "note") for kind in KINDS))
+
+
+def local_text_problems(texts: Texts) -> list[str]:
+    """Every text the place question and the local windows say, in every language."""
+    return [f"locales: {lang}:{key} is missing" for key in LOCAL_TEXTS for lang in LANGUAGES
+            if not texts.has(lang, key)]
