@@ -13,7 +13,8 @@ from bot.directory.local import FIELDS, KINDS
 from bot.directory.places import PREFECTURES
 from bot.directory.windows import WindowError, _closed_date, _hours
 
-PHONE = re.compile(r"^(#\d{4}|0\d{1,4}-\d{1,4}-\d{3,4})$")  # 06-6364-1248, 0570-078374, #8008
+PHONE = re.compile(r"^(#\d{4}|0\d{1,4}(-\d{1,4}){1,2})$")  # 06-6364-1248, 0570-078374, #8008
+ELEVEN_DIGITS = re.compile(r"^0[5789]0")  # 050 IP phones and mobiles; every other number has 10 digits
 SOURCE = re.compile(r"^https?://\S+$")
 
 
@@ -39,8 +40,9 @@ def phone_problem(phone: Any) -> str | None:
     if not PHONE.match(text):
         return f"phone {text!r} is not a Japanese number (06-1234-5678) or a #short code"
     digits = re.sub(r"\D", "", text)
-    if not text.startswith("#") and len(digits) not in (10, 11):
-        return f"phone {text!r} has {len(digits)} digits (Japanese numbers have 10 or 11)"
+    expected = 11 if ELEVEN_DIGITS.match(digits) else 10
+    if not text.startswith("#") and len(digits) != expected:
+        return f"phone {text!r} has {len(digits)} digits ({expected} expected)"
     return None
 
 
