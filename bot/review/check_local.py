@@ -13,7 +13,7 @@ from bot.directory.local import FIELDS, KINDS
 from bot.directory.places import PREFECTURES
 from bot.directory.windows import WindowError, _closed_date, _hours
 
-PHONE = re.compile(r"^(#\d{4}|0\d{1,4}(-\d{1,4}){1,2})$")  # 06-6364-1248, 0570-078374, #8008
+PHONE = re.compile(r"^(#\d{4}|0\d{1,4}(-\d{1,6}){1,2})$")  # 06-6364-1248, 0570-078374, #8008
 ELEVEN_DIGITS = re.compile(r"^0[5789]0")  # 050 IP phones and mobiles; every other number has 10 digits
 SOURCE = re.compile(r"^https?://\S+$")
 
