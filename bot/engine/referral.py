@@ -85,7 +85,9 @@ def fitting(turn: Turn) -> list[Window]:
     mine = local(turn, ordered)
     kinds = {w.id.removeprefix("local.") for w in mine}
     rest = [w for w in ordered[emergencies:] if not (w.id == "bar" and "bar" in kinds)]  # the local one is it
-    return (ordered[:emergencies] + mine + rest)[: max(MAX_SHOWN, emergencies)]
+    # The local offices stand beside the windows that fit, not instead of any: they do not count toward the cap
+    # (a DV window further down must not give way to them).
+    return ordered[:emergencies] + mine + rest[: max(MAX_SHOWN, emergencies) - emergencies]
 
 
 def local(turn: Turn, ordered: list[Window]) -> list[Window]:
