@@ -10,8 +10,8 @@ from bot.cli.richmenu import richmenu_problems
 from bot.content.facts import load_facts
 from bot.content.flows import FlowError, load_flows
 from bot.content.texts import Texts
-from bot.directory.windows import WindowError, load_windows
 from bot.directory.local import read_raw
+from bot.directory.windows import WindowError, load_windows
 from bot.legal.registry import CALCULATORS
 from bot.review.check import check
 from bot.review.check_local import local_problems, local_text_problems

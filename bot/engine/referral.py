@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.content.texts import LANGUAGES, Texts, lookup
+from bot.directory.in_words import closures, fill, hours_summary, status
 from bot.directory.local import LocalDirectory
 from bot.directory.places import DECLINED, prefecture
-from bot.directory.in_words import closures, fill, hours_summary, status
 from bot.directory.recommend import EMERGENCY, group, recommend
 from bot.directory.windows import Window, is_open
 from bot.engine.replies import Choice

@@ -70,5 +70,6 @@ def test_municipalities_cover_the_country() -> None:
 
 
 def test_residence_words() -> None:
-    assert states_residence("大阪に住んでいます") and states_residence("八王子在住") and states_residence("I live in Osaka")
+    assert states_residence("大阪に住んでいます") and states_residence("八王子在住")
+    assert states_residence("I live in Osaka")
     assert not states_residence("大阪")
