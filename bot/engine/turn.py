@@ -61,9 +61,9 @@ class Turn:
         """Show the current question or result, with its buttons."""
         asked: tuple[Choice, ...] = ()
         if node.kind == "result":
-            self.messages.append(self.card(node))
-            if place.worth_asking(self, self.referred):
+            if place.worth_asking(self, self.referred):  # asked just above the card; 答えたくない under it
                 asked = place.ask(self)
+            self.messages.append(self.card(node))
         elif node.text:
             self.say(node.text)
         choices = asked + self.choices(node)

@@ -16,7 +16,7 @@ def _card(chat) -> object:  # noqa: ANN001
 
 def test_a_person_in_osaka_sees_the_osaka_windows_first(chat) -> None:  # noqa: ANN001
     card = _card(chat)
-    assert ASK in card.texts[-1] and "答えたくない" in card.labels
+    assert any(ASK in t for t in card.texts) and "答えたくない" in card.labels
     answer = chat.say("大阪に住んでます")
     text = "\n".join(answer.texts)
     assert "大阪府ですね" in text

@@ -42,7 +42,7 @@ def to_card(engine, s: Session, answers: list[str], at: float = TUESDAY_10) -> R
     reply = Reply()
     for text in answers:
         reply = step(engine, s, text, at)
-    assert isinstance(reply.messages[0], Card)
+    assert isinstance(reply.messages[-1], Card)
     return reply
 
 
