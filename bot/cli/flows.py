@@ -25,7 +25,7 @@ def cmd_flows_check(settings: Settings) -> int:
         flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
         problems = check(flows, texts, load_facts(settings.flows_dir / "facts.yaml"),
                          CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
-        problems += local_problems(read_raw(settings.flows_dir / "places" / "local_windows.yaml"))
+        problems += local_problems(read_raw(settings.flows_dir / "places" / "local_windows.yaml"), flows)
         problems += local_text_problems(texts)
     except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
         print(f"cannot read the content files: {exc}")

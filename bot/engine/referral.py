@@ -7,14 +7,14 @@ for what it needs (the problem, danger seen, DV mentioned, the means test) and w
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from bot.content.texts import LANGUAGES, Texts, lookup
 from bot.directory.in_words import closures, fill, hours_summary, status
-from bot.directory.local import LocalDirectory
+from bot.directory.local import KINDS, LocalDirectory, LocalWindow
 from bot.directory.places import DECLINED, prefecture
 from bot.directory.recommend import EMERGENCY, group, recommend
 from bot.directory.windows import Window, is_open
@@ -82,7 +82,7 @@ def fitting(turn: Turn) -> list[Window]:
     seen, ok = urgencies(s.answers, s.flow), means_ok(s.answers)
     ordered = recommend(turn.windows.values(), problem, seen, ok, turn.at)
     emergencies = sum(1 for w in ordered if group(w, problem, seen, ok) == EMERGENCY)
-    mine = local(turn, ordered)
+    mine = local(turn, ordered, lambda w: group(w, problem, seen, ok) is not None)
     kinds = {w.id.removeprefix("local.") for w in mine}
     rest = [w for w in ordered[emergencies:] if not (w.id == "bar" and "bar" in kinds)]  # the local one is it
     # The local offices stand beside the windows that fit, not instead of any: they do not count toward the cap
@@ -90,9 +90,10 @@ def fitting(turn: Turn) -> list[Window]:
     return ordered[:emergencies] + mine + rest[: max(MAX_SHOWN, emergencies) - emergencies]
 
 
-def local(turn: Turn, ordered: list[Window]) -> list[Window]:
+def local(turn: Turn, ordered: list[Window], fits: Callable[[Window], bool] = lambda w: True) -> list[Window]:
     """The person's prefecture's offices for the national windows this card recommends, named for reading
-    (「法テラス（大阪府）の事務所」 where the source gives no name). None when the place is unknown or declined."""
+    (「法テラス（大阪府）の事務所」 where the source gives no name), then the LINE consultations of their
+    prefecture or municipality that `fits` the card. None when the place is unknown or declined."""
     place = turn.session.place
     if turn.local is None or not place or place == DECLINED:
         return []
@@ -108,7 +109,15 @@ def local(turn: Turn, ordered: list[Window]) -> list[Window]:
                                                     prefecture=_prefecture_name(place, lang))
                                          for lang in LANGUAGES})
         found.append(shown)
-    return found
+    return found + [line.window for line in turn.local.lines_for(place, turn.session.city) if fits(line.window)]
+
+
+def _local_entry(turn: Turn, window: Window) -> LocalWindow | None:
+    if turn.local is None:
+        return None
+    entries = [*turn.local.for_place(turn.session.place).values(),
+               *turn.local.lines_for(turn.session.place, turn.session.city)]
+    return next((e for e in entries if e.window.id == window.id), None)
 
 
 def _prefecture_name(place: str, lang: str) -> str:
@@ -151,7 +160,7 @@ def _entry(turn: Turn, window: Window) -> str:
     phone = _phone(turn, window)
     name = f"{window.name[turn.session.lang]} {phone}" if phone else window.name[turn.session.lang]
     summary = hours_summary(window, text)
-    kind = window.id.removeprefix("local.") if window.id.startswith("local.") else ""
+    kind = window.id.removeprefix("local.").split(".")[0] if window.id.startswith("local.") else ""
     shown_status = text("local.hours_unknown") if kind and window.hours_vary else status(window, turn.at, text)
     values = {"name": name, "hours": summary or "", "status": shown_status}
     lines = [turn.fill("windows.line_hours" if summary else "windows.line", values)]
@@ -175,11 +184,14 @@ def _entry(turn: Turn, window: Window) -> str:
 
 
 def _local_notes(turn: Turn, kind: str, window: Window) -> list[str]:
-    """What the office does, its fee where the source states one, and its page (the way to its hours)."""
-    notes = [turn.text(f"local.note.{kind}")]
-    office = turn.local.for_place(turn.session.place).get(kind) if turn.local else None
-    if office is not None and office.fee.get(turn.session.lang):
-        notes.append(fill(turn.raw("local.fee"), fee=office.fee[turn.session.lang]))
+    """What the office does, its fee and what else its page says, and the page (the way to its hours)."""
+    entry = _local_entry(turn, window)
+    lang = turn.session.lang
+    notes = [turn.text(f"local.note.{kind}")] if kind in KINDS else []
+    if entry is not None and entry.fee.get(lang):
+        notes.append(fill(turn.raw("local.fee"), fee=entry.fee[lang]))
+    if entry is not None and entry.note.get(lang):
+        notes.append(entry.note[lang])
     if window.url:
         notes.append(window.url)
     return notes

@@ -4,14 +4,14 @@ dated, phones and hours in a form the bot can read. A number nobody sourced must
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
 from bot.content.texts import LANGUAGES, Texts
-from bot.directory.local import FIELDS, KINDS
-from bot.directory.places import PREFECTURES
-from bot.directory.windows import WindowError, _closed_date, _hours
+from bot.directory.local import FIELDS, KINDS, LINE, LINE_FIELDS
+from bot.directory.places import PREFECTURES, municipalities
+from bot.directory.windows import URGENCIES, WindowError, _closed_date, _hours
 
 PHONE = re.compile(r"^(#\d{4}|0\d{1,4}(-\d{1,6}){1,2})$")  # 06-6364-1248, 0570-078374, #8008
 ELEVEN_DIGITS = re.compile(r"^0[5789]0")  # 050 IP phones and mobiles; every other number has 10 digits
@@ -46,17 +46,18 @@ def phone_problem(phone: Any) -> str | None:
     return None
 
 
-def _entry_problems(where: str, spec: Any) -> list[str]:
+def _entry_problems(where: str, spec: Any, known: tuple[str, ...] = FIELDS) -> list[str]:
     if not isinstance(spec, Mapping):
-        return [f"{where}: must be a mapping of {FIELDS}"]
+        return [f"{where}: must be a mapping of {known}"]
     problems = _sourced(where, spec)
-    problems += [f"{where}: unknown field {k!r} (known: {FIELDS})" for k in spec if k not in FIELDS]
+    problems += [f"{where}: unknown field {k!r} (known: {known})" for k in spec if k not in known]
     if "name" in spec:
         name = spec["name"] if isinstance(spec["name"], Mapping) else {}
         problems += [f"{where}: no name in {lang}" for lang in LANGUAGES if not name.get(lang)]
-    if "fee" in spec:
-        fee = spec["fee"] if isinstance(spec["fee"], Mapping) else {}
-        problems += [f"{where}: no fee text in {lang}" for lang in LANGUAGES if not fee.get(lang)]
+    for part in ("fee", "note"):
+        if part in spec:
+            said = spec[part] if isinstance(spec[part], Mapping) else {}
+            problems += [f"{where}: no {part} text in {lang}" for lang in LANGUAGES if not said.get(lang)]
     if "phone" in spec and (problem := phone_problem(spec["phone"])):
         problems.append(f"{where}: {problem}")
     try:
@@ -71,7 +72,26 @@ def _entry_problems(where: str, spec: Any) -> list[str]:
     return problems
 
 
-def local_problems(raw: Mapping[str, Any]) -> list[str]:
+def _line_problems(where: str, code: str, line: Any, flows: Collection[str] | None) -> list[str]:
+    """A LINE consultation: named, sourced, offered for some problem or urgency, in a municipality we know."""
+    problems = _entry_problems(where, line, LINE_FIELDS)
+    if not isinstance(line, Mapping):
+        return problems
+    if "name" not in line:
+        problems.append(f"{where}: a LINE consultation needs its name")
+    if not line.get("serves") and not line.get("urgencies"):
+        problems.append(f"{where}: serves no problem and no urgency, so it is never offered")
+    problems += [f"{where}: unknown urgency {u!r}" for u in line.get("urgencies", ()) if u not in URGENCIES]
+    if flows is not None:
+        problems += [f"{where}: serves unknown flow {f!r}" for f in line.get("serves", ()) if f not in flows]
+    city = line.get("city")
+    if city and (code, city) not in municipalities().get(city, ()):
+        problems.append(f"{where}: {city!r} is not a municipality of prefecture {code}")
+    return problems
+
+
+def local_problems(raw: Mapping[str, Any], flows: Collection[str] | None = None) -> list[str]:
+    """`flows`: the flow ids a LINE consultation may serve (None: not checked)."""
     problems: list[str] = []
     dv = raw.get("dv_centre")
     if not isinstance(dv, Mapping) or phone_problem(dv.get("via", "")):
@@ -87,12 +107,9 @@ def local_problems(raw: Mapping[str, Any]) -> list[str]:
             problems.append(f"{where}: not a prefecture code (01..47)")
             continue
         for kind, spec in (entries or {}).items():
-            if kind == "line":
+            if kind == LINE:
                 for i, line in enumerate(spec or ()):
-                    problems += _sourced(f"{where}/line[{i}]", line)
-                    problems += [f"{where}/line[{i}]: needs a city and a name in {LANGUAGES}"
-                                 for _ in [0] if not line.get("city") or not all(
-                                     (line.get("name") or {}).get(lang) for lang in LANGUAGES)]
+                    problems += _line_problems(f"{where}/line[{i}]", str(code), line, flows)
             elif kind in KINDS:
                 problems += _entry_problems(f"{where}/{kind}", spec)
             else:

@@ -164,3 +164,28 @@ def test_local_hours_open_and_closed(timed, when: str, status: str) -> None:  # 
     assert status in said(card)
     open_now = when == "2026-11-24 10:00"
     assert any(c.uri == "tel:0570000000" for c in card.choices) is open_now  # a call button only while open
+
+
+HIROSHIMA_LINE = "親子のための相談LINE（広島市）（平日 12:00〜22:00）："
+
+
+@pytest.mark.parametrize(
+    ("when", "status"),
+    [
+        ("2026-11-24 13:00", "いま受付中（22:00まで）"),
+        ("2026-11-24 10:00", "受付は今日 12:00から"),
+        ("2026-08-06 13:00", "受付は金曜 12:00から"),  # the city's own closed day (a Thursday)
+        ("2026-11-23 13:00", "受付は火曜 12:00から"),  # 勤労感謝の日
+    ],
+)
+def test_a_municipal_line_consultation_for_its_residents_with_its_hours(when: str, status: str) -> None:
+    at = datetime.fromisoformat(when).replace(tzinfo=TZ).timestamp()
+    s = Session(fresh=False, place="34", city="広島市中区", place_asked=True)  # a ward of 広島市
+    assert HIROSHIMA_LINE + status in said(to_card(ENGINE, s, VISITATION, at))
+
+
+def test_a_municipal_line_is_not_offered_to_the_next_town_nor_on_unrelated_cards() -> None:
+    kure = Session(fresh=False, place="34", city="呉市", place_asked=True)
+    assert "相談LINE" not in said(to_card(ENGINE, kure, VISITATION))
+    hiroshima = Session(fresh=False, place="34", city="広島市", place_asked=True)
+    assert "相談LINE" not in said(step(ENGINE, hiroshima, "相談先"))  # at the menu: everyday questions only
