@@ -89,3 +89,26 @@ def test_a_sourced_phone_becomes_a_fact_for_the_texts() -> None:
     local = parse_local_windows(raw)
     assert local.phones == {"local.27.bar.phone": "06-0000-0000"}
     assert local.for_place("27")["bar"].window.phone == "local.27.bar.phone"
+
+
+def test_check_finds_a_line_consultation_offered_nowhere_or_in_an_unknown_town() -> None:
+    def bad(raw: dict) -> None:
+        line = raw["prefectures"]["34"]["line"][0]
+        line.update(city="八王子市", serves=["no_such_flow"], urgencies=[])
+
+    problems = local_problems(_broken_raw(bad), flows=["visitation", "custody_2026"])
+    assert any("34/line[0]: '八王子市' is not a municipality of prefecture 34" in p for p in problems)
+    assert any("34/line[0]: serves unknown flow 'no_such_flow'" in p for p in problems)
+
+
+def test_a_city_line_is_for_its_residents_and_a_prefecture_line_for_everyone() -> None:
+    local = load_local_windows(DATA)
+    assert [w.city for w in local.lines_for("34", "広島市南区")] == ["広島市"]
+    assert local.lines_for("34", "呉市") == () and local.lines_for("34", "") == ()
+    assert len(local.lines_for("14", "")) == 1  # 神奈川県's, for the whole prefecture
+
+
+def _broken_raw(change: Any) -> dict:
+    raw = copy.deepcopy(read_raw(DATA))
+    change(raw)
+    return raw
