@@ -64,7 +64,7 @@ DECLINE_WORDS = ("答えたくない", "こたえたくない", "言いたくな
 # Words too common to be read as a place on their own (a surname, a direction) unless a suffix or 住 says so.
 _AMBIGUOUS_STEMS = frozenset({"山口", "石川", "宮崎", "福井", "富山", "岡山", "長崎", "千葉", "三重", "福島", "秋田",
                               "山形", "長野", "奈良", "高知", "佐賀", "大分", "広島", "熊本", "香川"})
-_STATES_RESIDENCE = re.compile(r"住|在住|暮らして|くらして|引っ?越|ひっこ|live|living|moved|from")
+_STATES_RESIDENCE = re.compile(r"住|暮らして|くらして|引っ?越|ひっこ|\b(?:live|living|moved|based)\b")
 
 
 def normalize(text: str) -> str:
