@@ -156,15 +156,16 @@ def _city_in(said: str, code: str | None, loose: bool) -> tuple[str, str] | None
     return max(found)[1] if found else None
 
 
-_FILLER = re.compile(r"[にでのへ]?(?:住んで(?:い)?(?:ます|る)?|在住|暮らして(?:い)?(?:ます|る)?|引っ?越し?(?:ました|した|て)?)"
-                     r"|から|です|ます|だよ|だ|i live in|i'm living in|i moved to|i live|live in|moved to|in|[、。,.!！?？\s]")
+_FILLER = re.compile(
+    r"[にでのへ]?(?:住んで(?:い)?(?:ます|る)?|在住|暮らして(?:い)?(?:ます|る)?|引っ?越し?(?:ました|した|て)?)"
+    r"|から|です|ます|だよ|だ|i live in|i'm living in|i moved to|i live|live in|moved to|in|[、。,.!！?？\s]")
 
 
 def says_more(text: str) -> bool:
-    """「大阪で離婚の相談がしたい」 says more than where the person lives; 「大阪に住んでます」「東京の八王子」 do not."""
+    """「大阪で離婚の相談がしたい」 says more than where one lives; 「大阪に住んでます」「東京の八王子」 do not."""
     said = normalize(text)
-    names = {n for p in PREFECTURES.values()
-             for n in (p.ja, p.stem, p.kana, p.kana_stem, normalize(p.en), _katakana(p.kana), _katakana(p.kana_stem))}
+    names = {n for p in PREFECTURES.values() for n in (p.ja, p.stem, p.kana, p.kana_stem, normalize(p.en),
+                                                       _katakana(p.kana), _katakana(p.kana_stem))}
     names |= {n for n in municipalities() if n in said}
     for name in sorted((n for n in names if n and n in said), key=len, reverse=True):
         said = said.replace(name, " ")

