@@ -60,6 +60,7 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
     from bot.content.facts import load_facts, shown_values
     from bot.content.flows import load_flows
     from bot.content.texts import Texts
+    from bot.directory.local import load_local_windows
     from bot.directory.windows import load_windows
     from bot.engine.engine import Engine
     from bot.engine.memo import load_parts
@@ -84,6 +85,7 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
         on_transition=on_transition,
         nlu=Understanding.load(settings.flows_dir),  # Sudachi and the router: loaded once, in this process
         memo_parts=load_parts(settings.flows_dir / "memo.yaml"),
+        local_windows=load_local_windows(settings.flows_dir / "places" / "local_windows.yaml"),
     )
 
 

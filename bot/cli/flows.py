@@ -10,9 +10,11 @@ from bot.cli.richmenu import richmenu_problems
 from bot.content.facts import load_facts, shown_values
 from bot.content.flows import FlowError, load_flows
 from bot.content.texts import Texts
+from bot.directory.local import read_raw
 from bot.directory.windows import WindowError, load_windows
 from bot.legal.registry import CALCULATORS
 from bot.review.check import check
+from bot.review.check_local import local_problems, local_text_problems
 from bot.review.check_nlu import nlu_problems
 from bot.review.check_organizations import organization_problems
 from bot.review.graph import mermaid
@@ -24,6 +26,8 @@ def cmd_flows_check(settings: Settings) -> int:
         flows, texts = load_flows(settings.flows_dir), Texts.load(settings.locales_dir)
         facts = load_facts(settings.flows_dir / "facts.yaml")
         problems = check(flows, texts, facts, CALCULATORS, windows=load_windows(settings.flows_dir / "windows.yaml"))
+        problems += local_problems(read_raw(settings.flows_dir / "places" / "local_windows.yaml"), flows)
+        problems += local_text_problems(texts)
     except (yaml.YAMLError, FlowError, WindowError, KeyError, TypeError) as exc:  # a file a reviewer broke
         print(f"cannot read the content files: {exc}")
         return 1

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Protocol
 
 from bot.content.flows import Flow, Node
-from bot.engine import shortcuts
+from bot.engine import place, shortcuts
 from bot.engine.handoff import Handoff
 from bot.engine.memo import memo
 from bot.engine.replies import Reply, TicketAction
@@ -99,6 +99,17 @@ def _again(engine: Engine, s: Session, turn: Turn) -> Reply:
     return turn.reply() if s.handoff else turn.prompt(engine.node_of(s))
 
 
+def _change_place(engine: Engine, s: Session, turn: Turn) -> Reply:
+    """「地域変更」「引っ越した」: forget where they live and ask again; the answer is read like the first one."""
+    place.change(s)
+    turn.say("local.ask")
+    return turn.reply((place.decline_button(turn), turn.command("continue")))
+
+
+def _decline_place(engine: Engine, s: Session, turn: Turn) -> None:
+    place.remember(turn, place.DECLINED, "")
+
+
 COMMANDS: dict[str, Command] = {
     "menu": Command(_menu),
     "back": Command(_back),
@@ -118,6 +129,8 @@ COMMANDS: dict[str, Command] = {
     "emergency": Command(lambda engine, s, turn: shortcuts.emergency(turn, engine.menu_node(shortcuts.EMERGENCY_NODE)),
                          Midway.BOT_NOTED),
     "again": Command(_again),
+    "place": Command(_change_place),
+    "place_decline": Command(_decline_place),  # the 答えたくない button under the question
     "memo": Command(lambda engine, s, turn: memo(turn, engine.flows, engine.handoff, engine.memo_parts),
                     Midway.BOT),  # the person's own notes: also while a counselor has the chat
 }

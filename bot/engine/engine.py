@@ -15,7 +15,10 @@ from transitions import MachineError
 
 from bot.content.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.content.texts import LANGUAGES, MissingText, Texts, day
+from bot.directory.local import LocalDirectory
+from bot.directory.places import says_more
 from bot.directory.windows import Window
+from bot.engine import place, referral
 from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import COUNSELORS, Handoff
 from bot.engine.inputs import Incoming
@@ -56,11 +59,15 @@ class Engine:
         on_transition: Transition | None = None,
         memo_parts: Sequence[str] = PARTS,
         nlu: Understanding | None = None,
+        local_windows: LocalDirectory | None = None,
     ) -> None:
         """`organizations`: who serves where and when their counselors read the queue (None: one queue,
         always staffed); `handoff_timeout`: seconds a queued ticket waits, counted from when the serving
         organization's hours begin, before the person is told;
-        `on_transition(flow, state_before, trigger, session)` observes every transition fired."""
+        `on_transition(flow, state_before, trigger, session)` observes every transition fired; `local_windows`:
+        each prefecture's offices, shown first once the person says where they live (None: national only)."""
+        self.local = local_windows
+        facts = {**facts, **(local_windows.phones if local_windows else {})}  # sourced local numbers, as facts
         self.on_transition = on_transition
         self.memo_parts: Sequence[str] = tuple(memo_parts)
         self.zone = zone
@@ -81,7 +88,7 @@ class Engine:
 
     def _turn(self, s: Session, at: float) -> Turn:
         """`at` is when the person wrote: their "today" in KAKEHASHI_TZ, for dates and deadlines."""
-        return Turn(self.texts, self.facts, s, datetime.fromtimestamp(at, self.zone), self.windows)
+        return Turn(self.texts, self.facts, s, datetime.fromtimestamp(at, self.zone), self.windows, self.local)
 
     # ── entry point ────────────────────────────────────────────────────────────
     def step(self, session: Session, incoming: Incoming) -> Reply:
@@ -138,6 +145,12 @@ class Engine:
             reply = self._run_command(command, s, turn)
             return self.handoff.noted(s, command, reply, turn) if s.handoff else reply
         node = self.node_of(s)
+        if inc.kind == "text" and self.local is not None:
+            said = place.heard(s, inc.text, at_rest=s.flow == MENU_FLOW or node.kind == "result")
+            if said is not None:
+                place.remember(turn, said[0], said[1])
+                if said[2] and (said[0] == place.DECLINED or not says_more(inc.text)):  # only that: answered
+                    return self._place_answered(s, node, turn)
         if inc.kind == "postback":
             return self._tap(s, node, inc, turn)
         if s.flow == MENU_FLOW or node.kind == "result":
@@ -150,6 +163,16 @@ class Engine:
         return self._choose(s, node, option, turn)
 
     # ── understanding free words ────────────────────────────────────────────────
+    def _place_answered(self, s: Session, node: Node, turn: Turn) -> Reply:
+        """After 「大阪に住んでいます」: the windows for them now, local first, with the menu's or card's buttons;
+        mid-question, the question again."""
+        if s.place != place.DECLINED and (node.kind == "result" or s.flow == MENU_FLOW):
+            shown = referral.fitting(turn)
+            turn.messages.append(Text("\n".join([turn.text("local.nearby"), referral.section(turn, shown)])))
+            choices = turn.choices(node)
+            return turn.reply(tuple(c for c in referral.calls(turn, shown) if c not in choices) + choices)
+        return turn.where(node)
+
     def _option(self, s: Session, node: Node, text: str) -> str | None:
         """An option by number or word (match_option), else by the language layer: yes/no words, lemmas, typos."""
         option = match_option(text, self._option_words(node))

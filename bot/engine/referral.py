@@ -7,12 +7,15 @@ for what it needs (the problem, danger seen, DV mentioned, the means test) and w
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.content.texts import Texts, lookup
+from bot.content.texts import LANGUAGES, Texts, lookup
 from bot.directory.in_words import closures, fill, hours_summary, status
+from bot.directory.local import KINDS, LocalDirectory, LocalWindow
+from bot.directory.places import DECLINED, prefecture
 from bot.directory.recommend import EMERGENCY, group, recommend
 from bot.directory.windows import Window, is_open
 from bot.engine.replies import Choice
@@ -27,6 +30,7 @@ class Turn(Protocol):
     session: Session
     at: datetime
     windows: Mapping[str, Window]
+    local: LocalDirectory | None
 
     @property
     def referred(self) -> list[Window]: ...
@@ -78,7 +82,47 @@ def fitting(turn: Turn) -> list[Window]:
     seen, ok = urgencies(s.answers, s.flow), means_ok(s.answers)
     ordered = recommend(turn.windows.values(), problem, seen, ok, turn.at)
     emergencies = sum(1 for w in ordered if group(w, problem, seen, ok) == EMERGENCY)
-    return ordered[: max(MAX_SHOWN, emergencies)]
+    mine = local(turn, ordered, lambda w: group(w, problem, seen, ok) is not None)
+    kinds = {w.id.removeprefix("local.") for w in mine}
+    rest = [w for w in ordered[emergencies:] if not (w.id == "bar" and "bar" in kinds)]  # the local one is it
+    # The local offices stand beside the windows that fit, not instead of any: they do not count toward the cap
+    # (a DV window further down must not give way to them).
+    return ordered[:emergencies] + mine + rest[: max(MAX_SHOWN, emergencies) - emergencies]
+
+
+def local(turn: Turn, ordered: list[Window], fits: Callable[[Window], bool] = lambda w: True) -> list[Window]:
+    """The person's prefecture's offices for the national windows this card recommends, named for reading
+    (「法テラス（大阪府）の事務所」 where the source gives no name), then the LINE consultations of their
+    prefecture or municipality that `fits` the card. None when the place is unknown or declined."""
+    place = turn.session.place
+    if turn.local is None or not place or place == DECLINED:
+        return []
+    offices = turn.local.for_place(place)
+    found = []
+    for window in ordered:
+        office = offices.get(window.id)
+        if office is None:
+            continue
+        shown = office.window
+        if not office.named:
+            shown = replace(shown, name={lang: fill(turn.texts.raw(lang, f"local.name.{office.kind}"),
+                                                    prefecture=_prefecture_name(place, lang))
+                                         for lang in LANGUAGES})
+        found.append(shown)
+    return found + [line.window for line in turn.local.lines_for(place, turn.session.city) if fits(line.window)]
+
+
+def _local_entry(turn: Turn, window: Window) -> LocalWindow | None:
+    if turn.local is None:
+        return None
+    entries = [*turn.local.for_place(turn.session.place).values(),
+               *turn.local.lines_for(turn.session.place, turn.session.city)]
+    return next((e for e in entries if e.window.id == window.id), None)
+
+
+def _prefecture_name(place: str, lang: str) -> str:
+    p = prefecture(place)
+    return "" if p is None else p.ja if lang == "ja" else p.en
 
 
 def section(turn: Turn, windows: list[Window] | None = None) -> str:
@@ -116,11 +160,17 @@ def _entry(turn: Turn, window: Window) -> str:
     phone = _phone(turn, window)
     name = f"{window.name[turn.session.lang]} {phone}" if phone else window.name[turn.session.lang]
     summary = hours_summary(window, text)
-    values = {"name": name, "hours": summary or "", "status": status(window, turn.at, text)}
+    kind = window.id.removeprefix("local.").split(".")[0] if window.id.startswith("local.") else ""
+    shown_status = text("local.hours_unknown") if kind and window.hours_vary else status(window, turn.at, text)
+    values = {"name": name, "hours": summary or "", "status": shown_status}
     lines = [turn.fill("windows.line_hours" if summary else "windows.line", values)]
     notes = [closures(window, text)]
-    if turn.texts.has(turn.session.lang, f"windows.note.{window.id}"):
+    if kind:
+        notes += _local_notes(turn, kind, window)
+    elif turn.texts.has(turn.session.lang, f"windows.note.{window.id}"):
         notes.append(turn.text(f"windows.note.{window.id}"))
+    if window.id == "dv_navi" and turn.session.place not in ("", DECLINED):
+        notes.append(fill(text("local.dv_centre"), prefecture=_prefecture_name(turn.session.place, turn.session.lang)))
     if window.languages.get("foreign"):
         channels = text("windows.and").join(text(f"windows.channel.{c}") for c in window.languages["foreign"])
         notes.append(fill(text("windows.languages"), channels=channels))
@@ -131,3 +181,17 @@ def _entry(turn: Turn, window: Window) -> str:
             notes.append(text(f"windows.eligibility.{rule}"))
     lines += [fill(text("windows.note_line"), note=n) for n in notes if n]
     return "\n".join(lines)
+
+
+def _local_notes(turn: Turn, kind: str, window: Window) -> list[str]:
+    """What the office does, its fee and what else its page says, and the page (the way to its hours)."""
+    entry = _local_entry(turn, window)
+    lang = turn.session.lang
+    notes = [turn.text(f"local.note.{kind}")] if kind in KINDS else []
+    if entry is not None and entry.fee.get(lang):
+        notes.append(fill(turn.raw("local.fee"), fee=entry.fee[lang]))
+    if entry is not None and entry.note.get(lang):
+        notes.append(entry.note[lang])
+    if window.url:
+        notes.append(window.url)
+    return notes

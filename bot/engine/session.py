@@ -28,6 +28,7 @@ class Session:
     ticket: str = ""  # the handoff ticket while `handoff` is set
     place: str = ""  # where the person lives: a prefecture's JIS code "01".."47"; "-" they chose not to say
     city: str = ""  # their municipality as the place data names it (「八王子市」), "" when not said
+    place_asked: bool = False  # the bot asked where they live (once, ever: bot/engine/place.py)
 
     def to_json(self) -> str:
         """Shallow on purpose: json.dumps walks the answers itself (dataclasses.asdict deep-copies them first,

@@ -8,7 +8,7 @@ still answer while a counselor has the chat, because someone waiting for a perso
 from __future__ import annotations
 
 from bot.content.flows import Node
-from bot.engine import referral
+from bot.engine import place, referral
 from bot.engine.replies import Choice, Reply, Text
 from bot.engine.safety_replies import open_calls
 from bot.engine.turn import Turn
@@ -26,7 +26,8 @@ def windows(turn: Turn) -> Reply:
     """The windows that fit where the person is, each open now or when next, with calls to those open now."""
     shown = referral.fitting(turn)
     turn.messages.append(Text("\n".join([turn.text("windows.where_to_ask"), referral.section(turn, shown)])))
-    return turn.reply(referral.calls(turn, shown) + _ways_on(turn))
+    asked = place.ask(turn) if place.worth_asking(turn, shown) else ()
+    return turn.reply(asked + referral.calls(turn, shown) + _ways_on(turn))
 
 
 def emergency(turn: Turn, card: Node) -> Reply:

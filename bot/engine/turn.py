@@ -12,8 +12,9 @@ from bot.content.conditions import holds
 from bot.content.flows import Node
 from bot.content.texts import Texts
 from bot.directory.in_words import OpenNow
+from bot.directory.local import LocalDirectory
 from bot.directory.windows import Window
-from bot.engine import referral
+from bot.engine import place, referral
 from bot.engine.replies import MAX_CHOICES, Card, Choice, Message, Reply, Text
 from bot.engine.session import MENU_FLOW, Session
 
@@ -22,8 +23,9 @@ EARLIEST_YEARS = 60  # how far back the date picker goes: a marriage, a separati
 
 class Turn:
     def __init__(self, texts: Texts, facts: Mapping[str, Any], session: Session, at: datetime,
-                 windows: Mapping[str, Window] | None = None) -> None:
+                 windows: Mapping[str, Window] | None = None, local: LocalDirectory | None = None) -> None:
         self.texts, self.facts, self.session, self.at = texts, facts, session, at
+        self.local = local  # the windows of each prefecture, shown first once the person has said where they live
         self.windows: Mapping[str, Window] = windows or {}
         self.today: date = at.date()  # the person's day, for dates and deadlines
         self.live = {"open": OpenNow(self.windows, at, self.raw)}
@@ -63,11 +65,14 @@ class Turn:
 
     def prompt(self, node: Node, extra: tuple[Choice, ...] = ()) -> Reply:
         """Show the current question or result, with its buttons."""
+        asked: tuple[Choice, ...] = ()
         if node.kind == "result":
+            if place.worth_asking(self, self.referred):  # asked just above the card; 答えたくない under it
+                asked = place.ask(self)
             self.messages.append(self.card(node))
         elif node.text:
             self.say(node.text)
-        choices = self.choices(node)
+        choices = asked + self.choices(node)
         return self.reply(choices + tuple(c for c in extra if c not in choices))
 
     def where(self, node: Node, extra: tuple[Choice, ...] = ()) -> Reply:

@@ -48,6 +48,8 @@ CARDS = {  # name → (language, what the person says or taps, in order)
     "custody-new": ("ja", ["共同親権", "まだ・これから", "話し合い（協議離婚）", "取り決めていない", "ない"]),
     "visitation-separated": ("ja", ["子どもに会えない", "別居中", "ない", "10歳くらいまで", "いいえ・わからない",
                                     "何も決まっていない"]),
+    "visitation-separated-osaka": ("ja", ["大阪に住んでいます", "子どもに会えない", "別居中", "ない", "10歳くらいまで",
+                                          "いいえ・わからない", "何も決まっていない"]),  # local windows first (#18)
     "visitation-divorced": ("ja", ["子どもに会えない", "離婚した後", "ある・言われている", "10歳くらいより上",
                                    "嫌がっていると言われた", "調停調書・審判がある"]),
     "affair_separation-wronged": ("ja", ["浮気", "配偶者に不倫された", "別居した後", "離婚を前提に別居", "進んでいた",
