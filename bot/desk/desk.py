@@ -118,9 +118,8 @@ class Desk:
         return told
 
     def _tell(self, ticket: Ticket, kind: str, event_id: str, text: str, params: dict[str, str]) -> None:
-        org = getattr(ticket, "org", "")  # a ticket's organization (#18): the reports count its events there
-        if org:
-            params = {**params, "org": org}
+        if ticket.org:  # the reports count a ticket's events under the organization whose queue it is in
+            params = {**params, "ticket_org": ticket.org}
         envelope = Envelope(event_id=event_id, chat_id=self.tickets.chat_id(ticket), kind=kind, text=text,
                             params=params, timestamp=int(self.clock() * 1000))
         self.inbox.enqueue(ticket.user, envelope)

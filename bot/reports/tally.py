@@ -77,7 +77,7 @@ class Tally:
         found = observe.facts(before, after, incoming, reply, self.flows, self.detect)
         if not found:
             return None
-        return Noted(self.org_of(after), incoming.params.get("org", ""), v.place_of(after.place), incoming.at,
+        return Noted(self.org_of(after), incoming.params.get("ticket_org", ""), v.place_of(after.place), incoming.at,
                      found)
 
     def count(self, noted: Noted | None) -> None:

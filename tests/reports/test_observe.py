@@ -85,7 +85,7 @@ def test_the_tally_counts_a_ticket_s_facts_under_the_ticket_s_organization(engin
     s = Session(place="26")
     engine.step(s, Incoming("text", "人と話したい", {}, AT))
     late = datetime(2026, 11, 30, 23, 59, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
-    claimed = {"ticket": s.ticket, "waited": "30", "org": "osaka"}
+    claimed = {"ticket": s.ticket, "waited": "30", "ticket_org": "osaka"}
     watch = tally.watch(engine.step, Incoming("counselor", "はい", claimed, late))
     watch(s)
     tally.count(watch.noted)

@@ -76,7 +76,7 @@ def test_first_reply_claims_and_reaches_the_persons_stream(app, counselor) -> No
     waited = int(events[0].params.pop("waited"))  # the claiming reply says how long the ticket waited (reports)
     assert 60 <= waited < 70  # the ticket was opened a minute before; the pinned clock runs on meanwhile
     assert [(e.kind, e.text, e.params) for e in events] == [
-        (COUNSELOR, "相談員のあおいです。お話を聞かせてください。", {"ticket": t.id})]
+        (COUNSELOR, "相談員のあおいです。お話を聞かせてください。", {"ticket": t.id, "ticket_org": "kakehashi"})]
     assert events[0].chat_id == desk_of(app).tickets.chat_id(t)
     now = desk_of(app).tickets.get(t.id)
     assert now is not None and now.status == WITH_COUNSELOR and now.counselor == "aoi"
