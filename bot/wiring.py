@@ -59,6 +59,7 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
     from bot.directory.windows import load_windows
     from bot.engine.engine import Engine
     from bot.engine.memo import load_parts
+    from bot.engine.reminders import load_plan
     from bot.language.danger import DangerCheck
     from bot.language.understanding import Understanding
     from bot.legal.registry import CALCULATORS
@@ -81,6 +82,7 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
         on_transition=on_transition,
         nlu=Understanding.load(settings.flows_dir),  # Sudachi and the router: loaded once, in this process
         memo_parts=load_parts(settings.flows_dir / "memo.yaml"),
+        reminder_plan=load_plan(settings.flows_dir / "reminders.yaml"),
     )
 
 
@@ -91,6 +93,8 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     from bot.line.sender import LineSender
     from bot.line.transport import LineTransport
     from bot.local_chat import LocalTransport, Router
+    from bot.scheduler import ReminderScheduler
+    from bot.store.reminders import ReminderStore
     from bot.worker import Worker
 
     parts = shared(settings, r, clock)
@@ -99,7 +103,9 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
                         count=lambda outcome: parts.counters.add(f"sends:{outcome}"),
                         clock=parts.clock) if token else None
     line = LineTransport(sender) if sender else None
+    reminders = ReminderStore(r, parts.keyring)
     return Worker(r, engine or build_engine(settings), Router(line, LocalTransport(r, parts.keyring)),
                   keyring=parts.keyring, tickets=parts.tickets, desk=parts.desk, counters=parts.counters,
                   clock=parts.clock, partitions=settings.partitions, threads=settings.worker_threads,
-                  session_ttl=settings.session_ttl, lease_ms=settings.worker_lease * 1000)
+                  session_ttl=settings.session_ttl, lease_ms=settings.worker_lease * 1000, reminders=reminders,
+                  scheduler=ReminderScheduler(reminders, parts.inbox, parts.clock))

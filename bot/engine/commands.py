@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Protocol
 
 from bot.content.flows import Flow, Node
-from bot.engine import shortcuts
+from bot.engine import reminders, shortcuts
 from bot.engine.handoff import Handoff
 from bot.engine.memo import memo
 from bot.engine.replies import Reply, TicketAction
@@ -34,6 +34,7 @@ class Engine(Protocol):
     handoff: Handoff
     flows: Mapping[str, Flow]
     memo_parts: Sequence[str]
+    reminder_plan: reminders.ReminderPlan
 
     def node_of(self, s: Session) -> Node: ...
 
@@ -120,4 +121,12 @@ COMMANDS: dict[str, Command] = {
     "again": Command(_again),
     "memo": Command(lambda engine, s, turn: memo(turn, engine.flows, engine.handoff, engine.memo_parts),
                     Midway.BOT),  # the person's own notes: also while a counselor has the chat
+    "remind": Command(reminders.offer),  # 「期限の前に知らせる」, then three choices: when, sound, a check
+    "remind_early": Command(reminders.when(0)),
+    "remind_late": Command(reminders.when(1)),
+    "remind_silent": Command(reminders.sound(True)),
+    "remind_sound": Command(reminders.sound(False)),
+    "remind_check": Command(reminders.confirm(True)),
+    "remind_no_check": Command(reminders.confirm(False)),
+    "remind_stop": Command(reminders.stop, Midway.BOT),  # stopping never waits for a counselor
 }

@@ -20,7 +20,8 @@ from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import Handoff
 from bot.engine.inputs import Incoming
 from bot.engine.memo import PARTS
-from bot.engine.replies import Reply, Text, TicketAction, parse_tap
+from bot.engine.reminders import ReminderPlan, due_message, open_deadlines
+from bot.engine.replies import ReminderNote, Reply, Text, TicketAction, parse_tap
 from bot.engine.safety_replies import danger_reply, erased
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.turn import Turn
@@ -55,12 +56,14 @@ class Engine:
         on_transition: Transition | None = None,
         memo_parts: Sequence[str] = PARTS,
         nlu: Understanding | None = None,
+        reminder_plan: ReminderPlan | None = None,
     ) -> None:
         """`counselors`: the hours people staff the console (None: always); `handoff_timeout`: seconds a
         queued ticket waits, counted from when the counselors' hours begin, before the person is told;
         `on_transition(flow, state_before, trigger, session)` observes every transition fired."""
         self.on_transition = on_transition
         self.memo_parts: Sequence[str] = tuple(memo_parts)
+        self.reminder_plan = reminder_plan or ReminderPlan({}, (30, 7))  # no deadline fields: no reminders
         self.zone = zone
         self.windows = {**(windows or {}), **({"counselors": counselors} if counselors else {})}
         self.counselors, self.handoff_timeout = counselors, handoff_timeout
@@ -78,7 +81,9 @@ class Engine:
 
     def _turn(self, s: Session, at: float) -> Turn:
         """`at` is when the person wrote: their "today" in KAKEHASHI_TZ, for dates and deadlines."""
-        return Turn(self.texts, self.facts, s, datetime.fromtimestamp(at, self.zone), self.windows)
+        when = datetime.fromtimestamp(at, self.zone)
+        return Turn(self.texts, self.facts, s, when, self.windows, remindable=lambda: bool(
+            open_deadlines(self.reminder_plan, self.flows[s.flow], s.answers, when.date())))
 
     # ── entry point ────────────────────────────────────────────────────────────
     def step(self, session: Session, incoming: Incoming) -> Reply:
@@ -96,7 +101,11 @@ class Engine:
         turn = self._turn(s, inc.at)
         if inc.kind in ("counselor", "handoff_end"):
             return self.handoff.from_desk(s, inc, turn)
-        if inc.kind in ("unfollow", "unsend"):
+        if inc.kind == "reminder":  # one the person asked for, come due: in the language they asked in
+            return due_message(self._turn(Session(lang=inc.params.get("lang", s.lang), quiet=s.quiet), inc.at), inc)
+        if inc.kind == "unfollow":  # a blocked bot sends nothing more: the reminders go too
+            return Reply(silent=True, reminders=ReminderNote(cancel_all=True))
+        if inc.kind == "unsend":
             return Reply(silent=True)
         danger = self.safety.detect(inc.text) if self.safety and inc.kind == "text" else ()
         if s.handoff:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["text", "postback", "follow", "unfollow", "sticker", "media", "location", "unsend", "other",
-               "counselor", "handoff_end"]  # the last two come from the counselors' desk, never from LINE
+               "counselor", "handoff_end", "reminder"]  # the last three are our own: the desk's, the reminders'
+
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ ENGINE_KEYS = (
     "windows.where_to_ask",
     *(f"memo.{k}" for k in ("first_line", "title", "answer", "card_heading", "windows_heading", "nothing_yet")),
     "common.button.memo", "common.button.again",
+    *(f"reminders.{k}" for k in ("warning", "ask_when", "ask_sound", "ask_check", "set", "line", "set_check",
+                                 "set_no_check", "how_to_stop", "stopped", "none", "too_close", "start_over",
+                                 "message", "check_message", "button.days")),
+    *(f"common.button.{c}" for c in ("remind", "remind_silent", "remind_sound", "remind_check", "remind_no_check",
+                                     "remind_stop")),
     *(f"handoff.{k}" for k in ("queued_open", "queued_later", "received_later", "already", "cancelled",
                                "nothing_to_cancel", "danger_noted", "counselor_joined", "counselor_says", "timeout",
                                "ended")),
@@ -56,7 +61,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 RAW_YEN = re.compile(r"(?<![\d,])(?:\d{2,3},\d{3}|\d{1,3}(?:,\d{3}){2,}|\d{5,})円|¥\s*\d")  # 10,000円 and up
 BARE_MONEY = re.compile(r"(?:¥\{[\w.]+\}|\{[\w.]+\}\s*円)")
 DATE_NAMES = re.compile(r"(?:last_day|_date|_since|\.since)$")
-RESULT_BUTTONS = 6  # besides its options, a result offers up to 2 calls, "memo", "menu", "human" and "close"
+RESULT_BUTTONS = 7  # besides its options: up to 2 calls, "remind" (a deadline ahead), "memo", "menu", "human", "close"
 
 
 def _keys(node: Node) -> Iterable[str]:
@@ -108,7 +113,8 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     problems: list[str] = []
     # open.<window> is a window's hours, live; the other names are filled into the window texts themselves
     settable = {*answer_names, "session_days", "open", "until", "when", "name", "phone", "hours", "status", "note",
-                "days", "start", "end", "time", "channels", "title", "topics", "question", "answer"}
+                "days", "start", "end", "time", "channels", "title", "topics", "question", "answer",
+                "hour", "what", "deadline", "on"}  # the last four: the reminders' own (bot/engine/reminders.py)
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()

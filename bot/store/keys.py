@@ -105,3 +105,13 @@ def simulator_limit(what: str, address: str) -> str:
 
 
 COUNTS = "kh:{metrics}:counts"  # every process's counters, added together
+
+
+def reminders(user: str) -> str:
+    """A person's reminders: id → what to send and to whom (sealed). Under their tag: erasing them erases these."""
+    return f"kh:{{{user}}}:reminders"
+
+
+# Every person's reminders by due time (members "<user key>:<reminder id>", nothing else): one sorted set under
+# its own tag, so finding what is due is one range query on one slot, whatever the cluster's size.
+REMINDERS_DUE = "kh:{reminders}:due"
