@@ -13,18 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import yaml
 
-from bot.content.flows import Flow, FlowError
+from bot.content.flows import Flow, FlowError, Node
 from bot.engine.inputs import Incoming
 from bot.engine.replies import Choice, Reminder, ReminderNote, Reply, Text
 from bot.engine.session import Session
 from bot.engine.turn import Turn
-
-if TYPE_CHECKING:
-    from bot.engine.commands import Engine
 
 PENDING = "_remind"  # the choices made so far, in the session's answers (a restart forgets them)
 BEFORE, CHECK = "before", "check"
@@ -41,8 +38,20 @@ class ReminderPlan:
     hour: int = 10
 
 
+class Engine(Protocol):
+    """What the reminders' commands need of the engine."""
+
+    reminder_plan: ReminderPlan
+    flows: Mapping[str, Flow]
+
+    def node_of(self, s: Session) -> Node: ...
+
+
 def load_plan(path: Path) -> ReminderPlan:
-    """Refused at start-up when the choices are not two different positive day counts, or the hour is not one."""
+    """Refused at start-up when the choices are not two different positive day counts, or the hour is not one.
+    Content without the file (an organization's older copy) offers no reminders."""
+    if not path.exists():
+        return ReminderPlan({}, (30, 7))
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
     days = tuple(int(d) for d in data.get("days_before", ()))
@@ -156,8 +165,9 @@ def confirm(check: bool) -> Any:
             if due <= now:
                 continue
             items.append(_reminder(BEFORE, day, days, due, s.lang, quiet))
+            on = datetime.fromtimestamp(due, turn.at.tzinfo).date().isoformat()
             lines.append(turn.fill("reminders.line", {"what": turn.text(label), "deadline": day.isoformat(),
-                                                      "on": datetime.fromtimestamp(due, turn.at.tzinfo).date().isoformat(), "days": days}))
+                                                      "on": on, "days": days}))
             if check:
                 items.append(_reminder(CHECK, day, days, due + plan.check_after * DAY_S, s.lang, quiet))
         if not items:

@@ -49,7 +49,8 @@ class ReminderStore:
         writes the same ids and times)."""
         if not reminders:
             return
-        sealed = {r.id: self.keyring.seal(json.dumps({"chat": chat_id, **asdict(r)})) for r in reminders}
+        sealed: dict[Any, Any] = {r.id: self.keyring.seal(json.dumps({"chat": chat_id, **asdict(r)}))
+                                  for r in reminders}
         self.redis.hset(keys.reminders(user), mapping=sealed)
         self.redis.zadd(keys.REMINDERS_DUE, {f"{user}:{r.id}": r.due for r in reminders})
 

@@ -9,7 +9,6 @@ from datetime import datetime
 
 import pytest
 
-from bot.line.sender import retry_key
 from bot.store import keys
 from tests import line_events as ev
 from tests.harness import until
