@@ -58,7 +58,7 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
     from bot.content.texts import Texts
     from bot.directory.windows import load_windows
     from bot.engine.engine import Engine
-    from bot.engine.memo import load_parts
+    from bot.engine.memo import load_plan as load_memo_plan
     from bot.engine.reminders import load_plan
     from bot.language.danger import DangerCheck
     from bot.language.understanding import Understanding
@@ -81,7 +81,7 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
         handoff_timeout=settings.handoff_timeout,
         on_transition=on_transition,
         nlu=Understanding.load(settings.flows_dir),  # Sudachi and the router: loaded once, in this process
-        memo_parts=load_parts(settings.flows_dir / "memo.yaml"),
+        memo_plan=load_memo_plan(settings.flows_dir / "memo.yaml"),
         reminder_plan=load_plan(settings.flows_dir / "reminders.yaml"),
     )
 

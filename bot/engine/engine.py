@@ -6,7 +6,7 @@ Pure with respect to I/O: no Redis, no LINE, no clock. The worker loads and save
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from bot.directory.windows import Window
 from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import Handoff
 from bot.engine.inputs import Incoming
-from bot.engine.memo import PARTS
+from bot.engine.memo import Memo, MemoPlan
 from bot.engine.reminders import ReminderPlan, due_message, open_deadlines
 from bot.engine.replies import ReminderNote, Reply, Text, TicketAction, parse_tap
 from bot.engine.safety_replies import danger_reply, erased
@@ -54,7 +54,7 @@ class Engine:
         counselors: Window | None = None,
         handoff_timeout: int = HANDOFF_TIMEOUT_S,
         on_transition: Transition | None = None,
-        memo_parts: Sequence[str] = PARTS,
+        memo_plan: MemoPlan | None = None,
         nlu: Understanding | None = None,
         reminder_plan: ReminderPlan | None = None,
     ) -> None:
@@ -62,7 +62,6 @@ class Engine:
         queued ticket waits, counted from when the counselors' hours begin, before the person is told;
         `on_transition(flow, state_before, trigger, session)` observes every transition fired."""
         self.on_transition = on_transition
-        self.memo_parts: Sequence[str] = tuple(memo_parts)
         self.reminder_plan = reminder_plan or ReminderPlan({}, (30, 7))  # no deadline fields: no reminders
         self.zone = zone
         self.windows = {**(windows or {}), **({"counselors": counselors} if counselors else {})}
@@ -71,6 +70,7 @@ class Engine:
                                shown=frozenset(n for n, c in COMMANDS.items() if c.midway is Midway.BOT_NOTED),
                                passing=frozenset(n for n, c in COMMANDS.items() if c.midway is not Midway.RELAY))
         self.flows, self.texts, self.calculators = flows, texts, calculators
+        self.memo = Memo(flows, self.handoff, memo_plan or MemoPlan(), self.reminder_plan)
         self.facts = {**facts, "session_days": session_days}
         self.safety = safety
         if set(commands) - set(COMMANDS):  # words (flows/commands.yaml) for a command the table does not have

@@ -30,8 +30,11 @@ ENGINE_KEYS = (
     "common.button.pick_date", "common.button.cancel", "common.button.windows", "common.button.emergency",
     "common.button.again", "common.again", "common.card_more", "common.card_more_etc",
     "windows.where_to_ask",
-    *(f"memo.{k}" for k in ("first_line", "title", "answer", "card_heading", "windows_heading", "nothing_yet")),
-    "common.button.memo", "common.button.again",
+    *(f"memo.{k}" for k in ("first_line", "title", "answer", "card_heading", "windows_heading", "nothing_yet",
+                            "deadlines_heading", "deadline", "deadlines_note", "bring_heading", "questions_heading",
+                            "summary_first_line", "summary", "summary_more", "summary_deadline", "share_later",
+                            "shared", "share_offer", "staff_heading")),
+    "common.button.memo", "common.button.again", "common.button.memo_short", "common.button.memo_share",
     *(f"reminders.{k}" for k in ("warning", "ask_when", "ask_sound", "ask_check", "set", "line", "set_check",
                                  "set_no_check", "how_to_stop", "stopped", "none", "too_close", "start_over",
                                  "message", "check_message", "button.days")),
@@ -114,7 +117,7 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     # open.<window> is a window's hours, live; the other names are filled into the window texts themselves
     settable = {*answer_names, "session_days", "open", "until", "when", "name", "phone", "hours", "status", "note",
                 "days", "start", "end", "time", "channels", "title", "topics", "question", "answer",
-                "hour", "what", "deadline", "on"}  # the last four: the reminders' own (bot/engine/reminders.py)
+                "hour", "what", "deadline", "on", "answers"}  # the reminders' and the memo's own
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()

@@ -1,0 +1,31 @@
+"""flows/memo.yaml as a reviewer may change it: every topic it names is a flow, every text it names is in every
+locale, and each topic offers three to five questions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from bot.content.flows import Flow, FlowError
+from bot.content.texts import LANGUAGES, Texts
+from bot.engine.memo import load_plan
+
+QUESTIONS = (3, 5)
+
+
+def memo_problems(flows_dir: Path, flows: Mapping[str, Flow], texts: Texts) -> list[str]:
+    try:
+        plan = load_plan(flows_dir / "memo.yaml")
+    except FlowError as exc:
+        return [f"memo: {exc}"]
+    problems: list[str] = []
+    for name, lists in (("bring", plan.bring), ("questions", plan.questions)):
+        for flow_id, keys in lists.items():
+            if flow_id not in flows:
+                problems.append(f"memo: {name} names {flow_id!r}, which is not a flow")
+            problems += [f"memo: {name}.{flow_id}: {lang}:{key} is missing" for key in keys for lang in LANGUAGES
+                         if not texts.has(lang, key)]
+    low, high = QUESTIONS
+    problems += [f"memo: questions.{flow_id} has {len(keys)}; a topic offers {low} to {high}"
+                 for flow_id, keys in plan.questions.items() if not low <= len(keys) <= high]
+    return problems
