@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.content.flows import Flow, FlowError
+from bot.content.texts import day
 from bot.engine import referral
 from bot.engine.handoff import Handoff
 from bot.engine.reminders import ReminderPlan, open_deadlines
@@ -35,6 +36,7 @@ class MemoPlan:
     bring: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     summary_limit: int = 200
+    summary_dates: Mapping[str, str] = field(default_factory=dict)  # an answer's key → the words naming its date
 
 
 def load_plan(path: Path) -> MemoPlan:
@@ -47,7 +49,8 @@ def load_plan(path: Path) -> MemoPlan:
         raise FlowError(f"{path.name}: unknown memo parts {unknown}; known: {list(PARTS)}")
     lists = {name: {flow: tuple(keys) for flow, keys in (data.get(name) or {}).items()}
              for name in ("bring", "questions")}
-    return MemoPlan(parts, lists["bring"], lists["questions"], int(data.get("summary_limit", 200)))
+    return MemoPlan(parts, lists["bring"], lists["questions"], int(data.get("summary_limit", 200)),
+                    dict(data.get("summary_dates") or {}))
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,10 @@ class Memo:
         if not topics:
             return None
         names = turn.raw("windows.list").join(turn.text(self.flows[f].title) for f, _ in topics)
-        answers = [a for _, pairs in topics for _, a in pairs]
+        dated = {key: turn.fill("memo.summary_date", {"what": turn.text(label), "deadline": s.answers[key]})
+                 for key, label in self.plan.summary_dates.items() if isinstance(s.answers.get(key), str)}
+        shown_dates = {day(s.answers[key], s.lang) for key in dated}  # a date answer is said with its name
+        answers = [a for _, pairs in topics for _, a in pairs if a not in shown_dates] + list(dated.values())
         ahead = open_deadlines(self.reminders, self.flows[s.flow], s.answers, turn.today)
         deadline = turn.fill("memo.summary_deadline", {"deadline": ahead[0][0].isoformat()}) if ahead else ""
         for n in range(len(answers), -1, -1):

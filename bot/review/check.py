@@ -32,7 +32,7 @@ ENGINE_KEYS = (
     "windows.where_to_ask",
     *(f"memo.{k}" for k in ("first_line", "title", "answer", "card_heading", "windows_heading", "nothing_yet",
                             "deadlines_heading", "deadline", "deadlines_note", "bring_heading", "questions_heading",
-                            "summary_first_line", "summary", "summary_more", "summary_deadline", "share_later",
+                            "summary_first_line", "summary", "summary_more", "summary_date", "summary_deadline", "share_later",
                             "shared", "share_offer", "staff_heading")),
     "common.button.memo", "common.button.again", "common.button.memo_short", "common.button.memo_share",
     *(f"reminders.{k}" for k in ("warning", "ask_when", "ask_sound", "ask_check", "set", "line", "set_check",

@@ -25,6 +25,8 @@ def memo_problems(flows_dir: Path, flows: Mapping[str, Flow], texts: Texts) -> l
                 problems.append(f"memo: {name} names {flow_id!r}, which is not a flow")
             problems += [f"memo: {name}.{flow_id}: {lang}:{key} is missing" for key in keys for lang in LANGUAGES
                          if not texts.has(lang, key)]
+    problems += [f"memo: summary_dates.{name}: {lang}:{key} is missing" for name, key in plan.summary_dates.items()
+                 for lang in LANGUAGES if not texts.has(lang, key)]
     low, high = QUESTIONS
     problems += [f"memo: questions.{flow_id} has {len(keys)}; a topic offers {low} to {high}"
                  for flow_id, keys in plan.questions.items() if not low <= len(keys) <= high]
