@@ -115,3 +115,15 @@ def test_consent_given_before_asking_for_a_person_goes_with_the_ticket(chat, des
     assert "メモを担当者に見せる" not in asked.labels
     ticket = the_ticket(desk)
     until(lambda: any(text.startswith("【相談メモ") for _, text in lines(desk, ticket)))
+
+
+def test_the_console_ticket_page_shows_the_shared_memo(chat, desk, counselor) -> None:  # noqa: ANN001
+    from tests.conversations.test_handoff import lines, the_ticket
+
+    consolation_card(chat)
+    chat.say("人と話したい")
+    chat.tap("メモを担当者に見せる")
+    ticket = the_ticket(desk)
+    until(lambda: any(text.startswith("【相談メモ") for _, text in lines(desk, ticket)))
+    page = counselor.get(f"/console/t/{ticket.id}").get_data(as_text=True)
+    assert "【相談メモ（本人の同意により共有）】" in page and "持っていくとよいもの" in page
