@@ -34,7 +34,8 @@ def test_booking_gives_one_reminder_per_deadline_at_ten_in_tokyo() -> None:
     due = sorted((r.day, datetime.fromtimestamp(r.due, JST)) for r in reply.reminders.schedule)
     assert due == [("2028-06-01", datetime(2028, 5, 25, 10, 0, tzinfo=JST)),
                    ("2028-07-01", datetime(2028, 6, 24, 10, 0, tzinfo=JST))]
-    assert {r.kind for r in reply.reminders.schedule} == {"before"} and not any(r.quiet for r in reply.reminders.schedule)
+    assert {r.kind for r in reply.reminders.schedule} == {"before"}
+    assert not any(r.quiet for r in reply.reminders.schedule)
 
 
 def test_booking_again_gives_the_same_ids_so_it_replaces_rather_than_adds() -> None:
