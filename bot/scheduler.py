@@ -9,6 +9,7 @@ Nothing about a reminder's content is logged here: only counts.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from bot.clock import Clock
@@ -24,8 +25,9 @@ REMINDER_EVENT = "reminder"
 
 def event_id(user: str, reminder: Reminder) -> str:
     """One id per person, reminder and due time: the same claim queued twice is queued once; set again for
-    another day, it is a new event."""
-    return f"reminder-{user[:12]}-{reminder.id}-{int(reminder.due)}"
+    another day, it is a new event. Hashed, because event ids are logged and the due time tells the deadline."""
+    digest = hashlib.sha256(f"{user}:{reminder.id}:{int(reminder.due)}".encode()).hexdigest()[:32]
+    return f"reminder-{digest}"
 
 
 class ReminderScheduler:

@@ -168,19 +168,15 @@ def share(turn: Turn, memo: Memo) -> Reply:
 
 
 def with_consent(s: Session, turn: Turn, memo: Memo, reply: Reply) -> Reply:
-    """A person asking for a counselor: the ticket opens with the memo when they consented before; otherwise the
-    bot offers the one tap that shares it. Nothing is shared without that tap."""
+    """A person asking for a counselor: the ticket opens with the memo only when they tapped 「メモを担当者に見せる」
+    before; otherwise nothing is shared (the memo's own button shares it while the ticket is open)."""
     note = reply.ticket
-    if note is None or note.action is not TicketAction.OPEN:
+    if note is None or note.action is not TicketAction.OPEN or not s.answers.get(SHARED):
         return reply
     body = memo.body(turn)
     if body is None:
         return reply
-    if s.answers.get(SHARED):
-        lines = (*note.lines, ("bot", staff_copy(turn, body)))
-        return replace(reply, ticket=replace(note, lines=lines))
-    offer = Text(turn.text("memo.share_offer"))
-    return replace(reply, messages=(*reply.messages, offer), choices=(turn.command("memo_share"), *reply.choices))
+    return replace(reply, ticket=replace(note, lines=(*note.lines, ("bot", staff_copy(turn, body)))))
 
 
 def staff_copy(turn: Turn, body: str) -> str:

@@ -33,7 +33,7 @@ ENGINE_KEYS = (
     *(f"memo.{k}" for k in ("first_line", "title", "answer", "card_heading", "windows_heading", "nothing_yet",
                             "deadlines_heading", "deadline", "deadlines_note", "bring_heading", "questions_heading",
                             "summary_first_line", "summary", "summary_more", "summary_date", "summary_deadline",
-                            "share_later", "shared", "share_offer", "staff_heading")),
+                            "share_later", "shared", "staff_heading")),
     "common.button.memo", "common.button.again", "common.button.memo_short", "common.button.memo_share",
     *(f"reminders.{k}" for k in ("warning", "ask_when", "ask_sound", "ask_check", "set", "line", "set_check",
                                  "set_no_check", "how_to_stop", "stopped", "none", "too_close", "start_over",

@@ -144,5 +144,6 @@ def test_no_reminder_text_or_deadline_reaches_the_logs(chat, fake_line, worker, 
     until(lambda: pushes(fake_line, chat))
     logged = caplog.text
     assert "queued 1 due reminders" in logged or "handled an event (reminder)" in logged
-    for secret in ("2028", "かけはしからのお知らせ", "あと30日", "2028-06-01", chat.user):
+    due = str(int(FIRST_DUE.timestamp()))
+    for secret in ("2028", "かけはしからのお知らせ", "あと30日", "2028-06-01", chat.user, due):
         assert secret not in logged
