@@ -131,4 +131,6 @@ COMMANDS: dict[str, Command] = {
     "remind_check": Command(reminders.confirm(True)),
     "remind_no_check": Command(reminders.confirm(False)),
     "remind_stop": Command(reminders.stop, Midway.BOT),  # stopping never waits for a counselor
+    "remind_date": Command(reminders.ask_date),  # a day of their own: a court or mediation date
+    "remind_on": Command(_say("reminders.start_over")),  # that day's picker, when the bot no longer asks for it
 }

@@ -16,6 +16,7 @@ from transitions import MachineError
 from bot.content.flows import FLOW_PREFIX, Flow, FlowError, Node
 from bot.content.texts import LANGUAGES, MissingText, Texts, day
 from bot.directory.windows import Window
+from bot.engine import reminders
 from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import Handoff
 from bot.engine.inputs import Incoming
@@ -140,6 +141,11 @@ class Engine:
             turn.say("privacy.erase_cancelled")
             if not command:
                 return self._where(s, turn)
+        if s.answers.get(reminders.AWAITING_DATE) and command != "remind_date":  # a day they want reminded of
+            picked = inc.params.get("date", "") if command == "remind_on" else None
+            dated = reminders.given_date(self, s, turn, picked if command else inc.text)
+            if dated is not None:
+                return dated
         if command:
             reply = self._run_command(command, s, turn)
             return self.handoff.noted(s, command, reply, turn) if s.handoff else reply

@@ -22,8 +22,13 @@ from bot.engine.inputs import Incoming
 from bot.engine.replies import Choice, Reminder, ReminderNote, Reply, Text
 from bot.engine.session import Session
 from bot.engine.turn import Turn
+from bot.language.parse import parse_date
 
 PENDING = "_remind"  # the choices made so far, in the session's answers (a restart forgets them)
+AWAITING_DATE = "_remind_awaiting"  # the bot asked for a day of their own (a court date): the next answer is it
+TYPED_DATE = "_remind_date"  # that day, YYYY-MM-DD: a deadline like the computed ones
+TYPED_LABEL = "reminders.deadline.typed"
+AHEAD_YEARS = 3  # how far ahead a day of their own may be
 BEFORE, CHECK = "before", "check"
 DAY_S = 86400
 
@@ -75,6 +80,9 @@ def open_deadlines(plan: ReminderPlan, flow: Flow, answers: Mapping[str, Any], t
                 day = date.fromisoformat(value)
                 if day > today:
                     found.setdefault(day, label)
+    typed = answers.get(TYPED_DATE)
+    if isinstance(typed, str) and date.fromisoformat(typed) > today:
+        found.setdefault(date.fromisoformat(typed), TYPED_LABEL)
     return sorted(found.items())
 
 
@@ -94,7 +102,7 @@ def offer(engine: Engine, s: Session, turn: Turn) -> Reply | None:
                 if any(_due(turn, plan, day, days) > now for day, _ in ahead)]
     if not ahead:
         turn.say("reminders.none")
-        return None
+        return turn.reply((turn.command("remind_date"), turn.command("continue")))
     if not feasible:
         turn.say("reminders.too_close")
         return None
@@ -106,6 +114,46 @@ def offer(engine: Engine, s: Session, turn: Turn) -> Reply | None:
         label = turn.fill("reminders.button.days", {"days": plan.days_before[n]})
         buttons.append(Choice(label, f"cmd:remind_{('early', 'late')[n]}", label))
     return turn.reply((*buttons, turn.command("continue")))
+
+
+def ask_date(engine: Engine, s: Session, turn: Turn) -> Reply:
+    """「期日を知らせて」: a day of their own (a court or mediation date), typed with its year or picked."""
+    s.answers[AWAITING_DATE] = True
+    turn.say("reminders.ask_date")
+    return turn.reply((_picker(turn), turn.command("continue")))
+
+
+def _horizon(today: date) -> date:
+    return date(today.year + AHEAD_YEARS, 12, 31)
+
+
+def _picker(turn: Turn) -> Choice:
+    return Choice(turn.text("common.button.pick_date"), "cmd:remind_on", picker="date",
+                  earliest=(turn.today + timedelta(days=1)).isoformat(), latest=_horizon(turn.today).isoformat())
+
+
+def given_date(engine: Engine, s: Session, turn: Turn, said: str | None) -> Reply | None:
+    """The answer to ask_date: the day, then the usual offer; asked again when it is no day ahead. None: they
+    sent a command instead (it runs, and the question is dropped)."""
+    s.answers.pop(AWAITING_DATE, None)
+    if said is None:
+        return None
+    day = _future_day(said, turn.today)
+    if day is None:
+        s.answers[AWAITING_DATE] = True
+        turn.say("reminders.date_invalid")
+        return turn.reply((_picker(turn), turn.command("continue")))
+    s.answers[TYPED_DATE] = day.isoformat()
+    return offer(engine, s, turn) or turn.reply()
+
+
+def _future_day(said: str, today: date) -> date | None:
+    """A day after today and within AHEAD_YEARS, written with its year (「2027/1/15」, 「令和9年1月15日」) or
+    picked; a day without a year is refused, since it could be this year's or next."""
+    day = parse_date(said, _horizon(today))
+    if day is None or day <= today:
+        return None
+    return day if parse_date(said, date(day.year + 1, 12, 31)) == day else None  # the year was written
 
 
 def _pending(s: Session, turn: Turn) -> dict[str, Any] | None:

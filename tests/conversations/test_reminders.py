@@ -113,7 +113,7 @@ def test_blocking_the_bot_cancels_them(chat, fake_line, worker, clock, r) -> Non
 
 def test_in_english_and_on_a_card_without_a_deadline(chat, fake_line, worker, clock) -> None:  # noqa: ANN001
     chat.say("English")
-    assert "no deadline" in chat.say("remind me").text
+    assert "no computed deadline" in chat.say("remind me").text
     chat.say("menu")
     chat.say("consolation money")
     chat.tap("Affair")
@@ -147,3 +147,20 @@ def test_no_reminder_text_or_deadline_reaches_the_logs(chat, fake_line, worker, 
     due = str(int(FIRST_DUE.timestamp()))
     for secret in ("2028", "かけはしからのお知らせ", "あと30日", "2028-06-01", chat.user, due):
         assert secret not in logged
+
+
+def test_a_court_date_of_their_own_picked_in_line_is_reminded_of(chat, fake_line, worker, clock) -> None:  # noqa: ANN001
+    asked = chat.say("期日を知らせて")
+    [picker] = [a for a in asked.actions if a["type"] == "datetimepicker"]
+    assert picker["min"] == "2026-11-26" and picker["mode"] == "date"
+    offer = chat.send(ev.postback(chat.user, picker["data"], {"date": "2027-03-01"}))
+    assert "このスマホのLINEに届きます" in offer.text
+    chat.tap("7日前に")
+    chat.tap("音なしで")
+    booked = chat.tap("確認はいらない")
+    assert "ご自分で入力した日付（2027年3月1日）→ 2027年2月22日にお知らせ（7日前）" in booked.text
+    clock.set(datetime(2027, 2, 22, 10, 0, tzinfo=JST))
+    worker.scheduler.run_due()
+    until(lambda: pushes(fake_line, chat))
+    [push] = pushes(fake_line, chat)
+    assert "2027年3月1日" in push.messages[0]["text"] and "あと7日" in push.messages[0]["text"]

@@ -50,7 +50,7 @@ def test_no_offer_without_a_deadline_ahead_and_none_too_close() -> None:
     _, card = walk("慰謝料", "性格の不一致")
     assert "期限の前に知らせる" not in [c.label for c in card.choices]
     _, reply = walk("慰謝料", "性格の不一致", "期限の前に知らせる")
-    assert "お知らせできる期限がありません" in reply.messages[0].text and reply.reminders is None
+    assert "計算した期限がありません" in reply.messages[0].text and reply.reminders is None
     near = datetime(2028, 5, 28, 12, 0, tzinfo=JST).timestamp()  # 4 days before 2028年6月1日: 7 days is past
     _, reply = walk("慰謝料", "浮気", "離婚はしない", "2025/6/1", "cmd:remind", at=near)
     assert "期限が近いため" in reply.messages[0].text
@@ -76,3 +76,35 @@ def test_the_due_message_is_discreet_in_the_language_it_was_booked_in() -> None:
     assert reply.quiet  # the person's 通知オフ holds for reminders too
     for word in ("consolation", "affair", "divorce", "claim"):
         assert word not in text.lower()
+
+
+def test_a_date_of_their_own_typed_with_its_year_or_picked() -> None:
+    s, reply = walk("期日を知らせて")
+    picker = next(c for c in reply.choices if c.picker == "date")
+    assert (picker.data, picker.earliest, picker.latest) == ("cmd:remind_on", "2026-11-26", "2029-12-31")
+    _, again = walk("期日を知らせて", "1月15日")  # no year: this January or next? asked again
+    assert "年から送ってください" in again.messages[0].text
+    _, past = walk("期日を知らせて", "2026/11/1")
+    assert "明日以降の日付" in past.messages[0].text
+    _, offered = walk("期日を知らせて", "2027/1/15")
+    assert "このスマホのLINEに届きます" in offered.messages[0].text
+    _, booked = walk("期日を知らせて", "2027/1/15", "cmd:remind_late", "cmd:remind_silent", "cmd:remind_no_check")
+    assert booked.reminders is not None
+    [reminder] = booked.reminders.schedule
+    assert reminder.day == "2027-01-15" and datetime.fromtimestamp(reminder.due, JST) == datetime(2027, 1, 8, 10,
+                                                                                                 tzinfo=JST)
+    assert "ご自分で入力した日付（2027年1月15日）" in booked.messages[0].text
+    s = Session()
+    ENGINE.step(s, Incoming("text", "期日を知らせて", {}, AT))
+    picked = ENGINE.step(s, Incoming("postback", "cmd:remind_on", {"date": "2027-03-01"}, AT))
+    assert "このスマホのLINEに届きます" in picked.messages[0].text and s.answers["_remind_date"] == "2027-03-01"
+
+
+def test_a_command_instead_of_the_date_drops_the_question() -> None:
+    s, reply = walk("期日を知らせて", "ヘルプ")
+    assert "使い方" in reply.messages[0].text and "_remind_awaiting" not in s.answers
+
+
+def test_a_card_without_a_deadline_offers_a_date_of_their_own() -> None:
+    _, reply = walk("慰謝料", "性格の不一致", "期限の前に知らせる")
+    assert "日付を知らせてもらう" in [c.label for c in reply.choices]
