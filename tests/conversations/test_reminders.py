@@ -164,3 +164,23 @@ def test_a_court_date_of_their_own_picked_in_line_is_reminded_of(chat, fake_line
     until(lambda: pushes(fake_line, chat))
     [push] = pushes(fake_line, chat)
     assert "2027年3月1日" in push.messages[0]["text"] and "あと7日" in push.messages[0]["text"]
+
+
+def test_queued_again_after_a_crash_it_is_not_pushed_twice(chat, fake_line, worker, clock, r) -> None:  # noqa: ANN001
+    """As if a worker died after LINE took the push and before the entry was acknowledged, and the inbox forgot
+    the event: the same reminder comes round again with the same id, its push carries the same retry key, and
+    LINE answers 409 (already sent)."""
+    walk_to_card(chat)
+    book(chat, check="確認はいらない")
+    records = {member: score for member, score in r.zrange(keys.REMINDERS_DUE, 0, -1, withscores=True)}
+    user = next(iter(records)).split(":")[0]
+    sealed = r.hgetall(keys.reminders(user))
+    clock.set(FIRST_DUE)
+    worker.scheduler.run_due()
+    until(lambda: pushes(fake_line, chat))
+    r.delete(*r.keys("kh:{p*}:seen:reminder-*"))  # the inbox's memory of it, gone
+    r.hset(keys.reminders(user), mapping=sealed)  # and the reminder back in the schedule
+    r.zadd(keys.REMINDERS_DUE, records)
+    worker.scheduler.run_due()
+    until(lambda: any(q.status == 409 for q in fake_line.requests))
+    assert len(pushes(fake_line, chat)) == 1
