@@ -1,5 +1,5 @@
-"""flows/memo.yaml as a reviewer may change it: every topic it names is a flow, every text it names is in every
-locale, and each topic offers three to five questions."""
+"""flows/memo.yaml and flows/reminders.yaml as a reviewer may change them: every topic named is a flow, every text
+named is in every locale, each topic offers three to five questions, the reminders' choices are sound."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.content.flows import Flow, FlowError
 from bot.content.texts import LANGUAGES, Texts
 from bot.engine.memo import load_plan
+from bot.engine.reminders import load_plan as load_reminder_plan
 
 QUESTIONS = (3, 5)
 
@@ -31,3 +32,12 @@ def memo_problems(flows_dir: Path, flows: Mapping[str, Flow], texts: Texts) -> l
     problems += [f"memo: questions.{flow_id} has {len(keys)}; a topic offers {low} to {high}"
                  for flow_id, keys in plan.questions.items() if not low <= len(keys) <= high]
     return problems
+
+
+def reminder_problems(flows_dir: Path, texts: Texts) -> list[str]:
+    try:
+        plan = load_reminder_plan(flows_dir / "reminders.yaml")
+    except (FlowError, ValueError, TypeError) as exc:
+        return [f"reminders: {exc}"]
+    return [f"reminders: deadlines.{name}: {lang}:{key} is missing" for name, key in plan.deadlines.items()
+            for lang in LANGUAGES if not texts.has(lang, key)]

@@ -9,7 +9,7 @@ import yaml
 
 from bot.content.flows import load_flows
 from bot.content.texts import Texts
-from bot.review.check_memo import memo_problems
+from bot.review.check_memo import memo_problems, reminder_problems
 from bot.settings import Settings
 
 SETTINGS = Settings()
@@ -41,3 +41,13 @@ def test_a_reviewers_mistakes_are_named(tmp_path: Path) -> None:
 def test_an_unknown_part_is_refused(tmp_path: Path) -> None:
     directory = with_memo(tmp_path, {"parts": ["answers", "print_page"]})
     assert memo_problems(directory, FLOWS, TEXTS)[0].startswith("memo: memo.yaml: unknown memo parts ['print_page']")
+
+
+def test_the_reminders_plan_is_checked_too(tmp_path: Path) -> None:
+    assert reminder_problems(SETTINGS.flows_dir, TEXTS) == []
+    (tmp_path / "reminders.yaml").write_text("deadlines: {last_day: reminders.deadline.nope}\ndays_before: [30, 7]\n",
+                                            encoding="utf-8")
+    missing = "reminders: deadlines.last_day: {}:reminders.deadline.nope is missing"
+    assert reminder_problems(tmp_path, TEXTS) == [missing.format("ja"), missing.format("en")]
+    (tmp_path / "reminders.yaml").write_text("days_before: [7, 7]\n", encoding="utf-8")
+    assert reminder_problems(tmp_path, TEXTS)[0].startswith("reminders: reminders.yaml: days_before must be two")
