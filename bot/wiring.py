@@ -63,7 +63,8 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
     from bot.directory.local import load_local_windows
     from bot.directory.windows import load_windows
     from bot.engine.engine import Engine
-    from bot.engine.memo import load_parts
+    from bot.engine.memo import load_plan as load_memo_plan
+    from bot.engine.reminders import load_plan
     from bot.language.danger import DangerCheck
     from bot.language.understanding import Understanding
     from bot.legal.registry import CALCULATORS
@@ -84,7 +85,8 @@ def build_engine(settings: Settings, on_transition: Callable[..., None] | None =
         handoff_timeout=settings.handoff_timeout,
         on_transition=on_transition,
         nlu=Understanding.load(settings.flows_dir),  # Sudachi and the router: loaded once, in this process
-        memo_parts=load_parts(settings.flows_dir / "memo.yaml"),
+        memo_plan=load_memo_plan(settings.flows_dir / "memo.yaml"),
+        reminder_plan=load_plan(settings.flows_dir / "reminders.yaml"),
         local_windows=load_local_windows(settings.flows_dir / "places" / "local_windows.yaml"),
     )
 
@@ -98,6 +100,8 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     from bot.line.sender import LineSender
     from bot.line.transport import LineTransport
     from bot.local_chat import LocalTransport, Router
+    from bot.scheduler import ReminderScheduler
+    from bot.store.reminders import ReminderStore
     from bot.worker import Worker
 
     parts = shared(settings, r, clock)
@@ -111,12 +115,14 @@ def build_worker(settings: Settings, r: redis.Redis, engine: Engine | None = Non
     line = LineTransport(sender) if sender else None
     engine = engine or build_engine(settings)
     detect = engine.safety.detect if engine.safety is not None else _no_danger
+    reminders = ReminderStore(r, parts.keyring)
     return Worker(r, engine, Router(line, LocalTransport(r, parts.keyring)),
                   keyring=parts.keyring, tickets=parts.tickets, desk=parts.desk, counters=parts.counters,
                   clock=parts.clock, partitions=settings.partitions, threads=settings.worker_threads,
                   session_ttl=settings.session_ttl, tally=Tally(parts.counters, settings.zone, engine.flows, detect,
                                                                 org_of),
-                  lease_ms=settings.worker_lease * 1000)
+                  lease_ms=settings.worker_lease * 1000, reminders=reminders,
+                  scheduler=ReminderScheduler(reminders, parts.inbox, parts.clock))
 
 
 def _no_danger(text: str) -> tuple[str, ...]:

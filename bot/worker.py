@@ -33,8 +33,10 @@ from bot.engine.engine import Engine
 from bot.engine.replies import Reply
 from bot.logs import log_context
 from bot.reports.tally import Noted, Tally
+from bot.scheduler import ReminderScheduler
 from bot.store.counters import Counters
 from bot.store.keyring import Keyring
+from bot.store.reminders import ReminderStore
 from bot.store.sessions import Loaded as SessionLoad
 from bot.store.sessions import Save, SessionStore, TurnRecord
 from bot.stream.envelope import DeliveryFailed, Envelope, Undeliverable
@@ -75,8 +77,10 @@ class Item:
 class Worker:
     def __init__(self, r: redis.Redis, engine: Engine, transport: Transport, *, keyring: Keyring,
                  tickets: TicketStore, desk: Desk, counters: Counters, clock: Clock, partitions: int, threads: int,
-                 session_ttl: int, tally: Tally, lease_ms: int = LEASE_MS, name: str | None = None) -> None:
+                 session_ttl: int, tally: Tally, reminders: ReminderStore, scheduler: ReminderScheduler,
+                 lease_ms: int = LEASE_MS, name: str | None = None) -> None:
         """Every part comes from bot.wiring; the worker builds none of its own. `tally` counts the reports."""
+        self.reminders, self.scheduler = reminders, scheduler
         self.name = name or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self.queue = PartitionQueue(r, partitions, self.name, lease_ms)
         self.beat = min(HEARTBEAT_S, lease_ms / 4000)  # renew well within the lease
@@ -139,6 +143,7 @@ class Worker:
             try:
                 self.queue.heartbeat()
                 self.desk.expire_due()
+                self.scheduler.run_due()
                 self.tickets.purge_closed(self.clock())
                 with self._lock:
                     held = list(self._held)
@@ -387,6 +392,11 @@ class Worker:
         log.info("handled an event (%s)", env.kind)
 
     def _send(self, env: Envelope, entry: Entry, record: TurnRecord) -> None:
+        plan = record.reply.reminders  # written before the reply that confirms it goes out (a retry rewrites it)
+        if record.reply.erase or (plan is not None and plan.cancel_all):
+            self.reminders.cancel_all(entry.user)
+        if plan is not None and plan.schedule:
+            self.reminders.schedule(entry.user, env.chat_id, plan.schedule)
         if not record.reply.silent:  # the transport skips the parts already sent
             self.transport.send(env, record.reply, record.sent,
                                 lambda n: self.sessions.mark_sent(entry.user, env.event_id, n))

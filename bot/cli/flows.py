@@ -15,6 +15,7 @@ from bot.directory.windows import WindowError, load_windows
 from bot.legal.registry import CALCULATORS
 from bot.review.check import check
 from bot.review.check_local import local_problems, local_text_problems
+from bot.review.check_memo import memo_problems, reminder_problems
 from bot.review.check_nlu import nlu_problems
 from bot.review.check_organizations import organization_problems
 from bot.review.graph import mermaid
@@ -34,6 +35,8 @@ def cmd_flows_check(settings: Settings) -> int:
     problems += richmenu_problems(settings, texts)
     problems += nlu_problems(flows, texts, settings.flows_dir)
     problems += organization_problems(settings.flows_dir, shown_values(facts))
+    problems += memo_problems(settings.flows_dir, flows, texts)
+    problems += reminder_problems(settings.flows_dir, texts)
     for line in problems:
         print(line)
     print(f"{len(flows)} flows checked: " + (f"{len(problems)} problem(s)" if problems else "all good"))

@@ -23,7 +23,8 @@ NODE_KINDS = ("say", "ask", "input", "compute", "result")
 INPUT_FORMATS = ("count", "yen", "text", "date")
 FLOW_PREFIX = "flow:"
 # data beside the flows, not flows
-DATA_FILES = ("facts", "windows", "organizations", "commands", "danger", "canned", "richmenu", "memo")
+DATA_FILES = ("facts", "windows", "organizations", "commands", "danger", "canned", "richmenu", "memo",
+              "reminders")
 
 
 class FlowError(ValueError):

@@ -5,15 +5,14 @@ chat; adding a command is a row here, its words, its texts and its tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
 from bot.content.flows import Flow, Node
-from bot.engine import place, shortcuts
+from bot.engine import memo, place, reminders, shortcuts
 from bot.engine.handoff import Handoff
-from bot.engine.memo import memo
 from bot.engine.replies import Reply, TicketAction
 from bot.engine.safety_replies import closed
 from bot.engine.session import Session
@@ -33,7 +32,8 @@ class Engine(Protocol):
 
     handoff: Handoff
     flows: Mapping[str, Flow]
-    memo_parts: Sequence[str]
+    memo: memo.Memo
+    reminder_plan: reminders.ReminderPlan
 
     def node_of(self, s: Session) -> Node: ...
 
@@ -123,7 +123,8 @@ COMMANDS: dict[str, Command] = {
     "staying_safe": Command(_say("privacy.staying_safe"), Midway.BOT),
     "quiet_on": Command(_quiet(True), Midway.BOT),
     "quiet_off": Command(_quiet(False), Midway.BOT),
-    "human": Command(lambda engine, s, turn: engine.handoff.ask_for_person(s, turn)),
+    "human": Command(lambda engine, s, turn: memo.with_consent(s, turn, engine.memo,
+                                                               engine.handoff.ask_for_person(s, turn))),
     "cancel": Command(_say("handoff.nothing_to_cancel")),  # mid-handoff, Handoff.during cancels the ticket
     "windows": Command(lambda engine, s, turn: shortcuts.windows(turn), Midway.BOT_NOTED),
     "emergency": Command(lambda engine, s, turn: shortcuts.emergency(turn, engine.menu_node(shortcuts.EMERGENCY_NODE)),
@@ -131,6 +132,18 @@ COMMANDS: dict[str, Command] = {
     "again": Command(_again),
     "place": Command(_change_place),
     "place_decline": Command(_decline_place),  # the 答えたくない button under the question
-    "memo": Command(lambda engine, s, turn: memo(turn, engine.flows, engine.handoff, engine.memo_parts),
+    "memo": Command(lambda engine, s, turn: memo.memo(turn, engine.memo),
                     Midway.BOT),  # the person's own notes: also while a counselor has the chat
+    "memo_short": Command(lambda engine, s, turn: memo.summary(turn, engine.memo), Midway.BOT),  # booking forms
+    "memo_share": Command(lambda engine, s, turn: memo.share(turn, engine.memo), Midway.BOT),  # consent: one tap
+    "remind": Command(reminders.offer),  # 「期限の前に知らせる」, then three choices: when, sound, a check
+    "remind_early": Command(reminders.when(0)),
+    "remind_late": Command(reminders.when(1)),
+    "remind_silent": Command(reminders.sound(True)),
+    "remind_sound": Command(reminders.sound(False)),
+    "remind_check": Command(reminders.confirm(True)),
+    "remind_no_check": Command(reminders.confirm(False)),
+    "remind_stop": Command(reminders.stop, Midway.BOT),  # stopping never waits for a counselor
+    "remind_date": Command(reminders.ask_date),  # a day of their own: a court or mediation date
+    "remind_on": Command(_say("reminders.start_over")),  # that day's picker, when the bot no longer asks for it
 }

@@ -6,7 +6,7 @@ Pure with respect to I/O: no Redis, no LINE, no clock. The worker loads and save
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,12 +18,13 @@ from bot.content.texts import LANGUAGES, MissingText, Texts, day
 from bot.directory.local import LocalDirectory
 from bot.directory.places import says_more
 from bot.directory.windows import Window
-from bot.engine import place, referral
+from bot.engine import place, referral, reminders
 from bot.engine.commands import COMMANDS, Midway
 from bot.engine.handoff import COUNSELORS, Handoff
 from bot.engine.inputs import Incoming
-from bot.engine.memo import PARTS
-from bot.engine.replies import Reply, Text, TicketAction, parse_tap
+from bot.engine.memo import Memo, MemoPlan
+from bot.engine.reminders import ReminderPlan, due_message, open_deadlines
+from bot.engine.replies import ReminderNote, Reply, Text, TicketAction, parse_tap
 from bot.engine.safety_replies import danger_reply, erased
 from bot.engine.session import MENU_FLOW, Session
 from bot.engine.turn import Turn
@@ -57,9 +58,10 @@ class Engine:
         organizations: Organizations | None = None,
         handoff_timeout: int = HANDOFF_TIMEOUT_S,
         on_transition: Transition | None = None,
-        memo_parts: Sequence[str] = PARTS,
+        memo_plan: MemoPlan | None = None,
         nlu: Understanding | None = None,
         local_windows: LocalDirectory | None = None,
+        reminder_plan: ReminderPlan | None = None,
     ) -> None:
         """`organizations`: who serves where and when their counselors read the queue (None: one queue,
         always staffed); `handoff_timeout`: seconds a queued ticket waits, counted from when the serving
@@ -69,7 +71,7 @@ class Engine:
         self.local = local_windows
         facts = {**facts, **(local_windows.phones if local_windows else {})}  # sourced local numbers, as facts
         self.on_transition = on_transition
-        self.memo_parts: Sequence[str] = tuple(memo_parts)
+        self.reminder_plan = reminder_plan or ReminderPlan({}, (30, 7))  # no deadline fields: no reminders
         self.zone = zone
         counselors = {COUNSELORS: organizations.default.hours} if organizations else {}  # until one serves the person
         self.windows = {**(windows or {}), **counselors}
@@ -78,6 +80,7 @@ class Engine:
                                shown=frozenset(n for n, c in COMMANDS.items() if c.midway is Midway.BOT_NOTED),
                                passing=frozenset(n for n, c in COMMANDS.items() if c.midway is not Midway.RELAY))
         self.flows, self.texts, self.calculators = flows, texts, calculators
+        self.memo = Memo(flows, self.handoff, memo_plan or MemoPlan(), self.reminder_plan)
         self.facts = {**facts, "session_days": session_days}
         self.safety = safety
         if set(commands) - set(COMMANDS):  # words (flows/commands.yaml) for a command the table does not have
@@ -88,7 +91,9 @@ class Engine:
 
     def _turn(self, s: Session, at: float) -> Turn:
         """`at` is when the person wrote: their "today" in KAKEHASHI_TZ, for dates and deadlines."""
-        return Turn(self.texts, self.facts, s, datetime.fromtimestamp(at, self.zone), self.windows, self.local)
+        when = datetime.fromtimestamp(at, self.zone)
+        return Turn(self.texts, self.facts, s, when, self.windows, self.local, remindable=lambda: bool(
+            open_deadlines(self.reminder_plan, self.flows[s.flow], s.answers, when.date())))
 
     # ── entry point ────────────────────────────────────────────────────────────
     def step(self, session: Session, incoming: Incoming) -> Reply:
@@ -106,7 +111,11 @@ class Engine:
         turn = self._turn(s, inc.at)
         if inc.kind in ("counselor", "handoff_end", "handoff_transfer"):
             return self.handoff.from_desk(s, inc, turn)
-        if inc.kind in ("unfollow", "unsend"):
+        if inc.kind == "reminder":  # one the person asked for, come due: in the language they asked in
+            return due_message(self._turn(Session(lang=inc.params.get("lang", s.lang), quiet=s.quiet), inc.at), inc)
+        if inc.kind == "unfollow":  # a blocked bot sends nothing more: the reminders go too
+            return Reply(silent=True, reminders=ReminderNote(cancel_all=True))
+        if inc.kind == "unsend":
             return Reply(silent=True)
         danger = self.safety.detect(inc.text) if self.safety and inc.kind == "text" else ()
         if s.handoff:
@@ -141,6 +150,11 @@ class Engine:
             turn.say("privacy.erase_cancelled")
             if not command:
                 return self._where(s, turn)
+        if s.answers.get(reminders.AWAITING_DATE) and command != "remind_date":  # a day they want reminded of
+            picked = inc.params.get("date", "") if command == "remind_on" else None
+            dated = reminders.given_date(self, s, turn, picked if command else inc.text)
+            if dated is not None:
+                return dated
         if command:
             reply = self._run_command(command, s, turn)
             return self.handoff.noted(s, command, reply, turn) if s.handoff else reply

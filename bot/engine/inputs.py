@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["text", "postback", "follow", "unfollow", "sticker", "media", "location", "unsend", "other",
-               "counselor", "handoff_end", "handoff_transfer"]  # the last three: from the counselors' desk
+               "counselor", "handoff_end", "handoff_transfer",  # from the counselors' desk
+               "reminder"]  # from the reminders' scheduler
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,29 @@ class TicketNote:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """One message the person asked for, at `due` (epoch seconds): before a deadline (`kind` "before") or the one
+    「届きましたか」 after it ("check"). `id` is the same for the same deadline and kind, so asking again replaces
+    it: at most one per deadline."""
+
+    id: str
+    kind: str
+    due: float
+    day: str  # the deadline, YYYY-MM-DD
+    days: int  # how many days before it
+    lang: str
+    quiet: bool  # without sound or vibration (LINE's notificationDisabled)
+
+
+@dataclass(frozen=True)
+class ReminderNote:
+    """What a turn does to the person's reminders; the worker writes it before sending the turn."""
+
+    schedule: tuple[Reminder, ...] = ()
+    cancel_all: bool = False  # リマインド停止, an unfollow: every reminder of this person goes
+
+
+@dataclass(frozen=True)
 class Reply:
     """One turn's answer: messages in order, and the choices offered after the last one."""
 
@@ -110,6 +133,7 @@ class Reply:
     erase: bool = field(default=False)  # after sending, erase everything kept about this person
     quiet: bool = field(default=False)  # deliver without sound or vibration (the person chose so)
     ticket: TicketNote | None = None
+    reminders: ReminderNote | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)  # type: ignore[no-any-return]
@@ -130,7 +154,10 @@ class Reply:
         note = data.get("ticket")
         ticket = TicketNote(**{**note, "action": TicketAction(note["action"]),
                                "lines": tuple(tuple(x) for x in note.get("lines", ()))}) if note else None
-        return cls(tuple(messages), choices, **flags, ticket=ticket)
+        plan = data.get("reminders")
+        reminders = ReminderNote(tuple(Reminder(**x) for x in plan["schedule"]), bool(plan["cancel_all"])) \
+            if plan else None
+        return cls(tuple(messages), choices, **flags, ticket=ticket, reminders=reminders)
 
 
 def _plain(value: Any) -> Any:

@@ -3,7 +3,7 @@ buttons. The engine decides where the conversation goes; a Turn renders where it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -23,9 +23,12 @@ EARLIEST_YEARS = 60  # how far back the date picker goes: a marriage, a separati
 
 class Turn:
     def __init__(self, texts: Texts, facts: Mapping[str, Any], session: Session, at: datetime,
-                 windows: Mapping[str, Window] | None = None, local: LocalDirectory | None = None) -> None:
+                 windows: Mapping[str, Window] | None = None, local: LocalDirectory | None = None,
+                 remindable: Callable[[], bool] = lambda: False) -> None:
+        """`local`: the windows of each prefecture, shown first once the person has said where they live;
+        `remindable`: whether the card shown has a deadline still ahead (its 「期限の前に知らせる」 button)."""
         self.texts, self.facts, self.session, self.at = texts, facts, session, at
-        self.local = local  # the windows of each prefecture, shown first once the person has said where they live
+        self.local, self.remindable = local, remindable
         self.windows: Mapping[str, Window] = windows or {}
         self.today: date = at.date()  # the person's day, for dates and deadlines
         self.live = {"open": OpenNow(self.windows, at, self.raw)}
@@ -116,6 +119,7 @@ class Turn:
         choices += [Choice(v, "", v) for v in node.suggest]
         if node.kind == "result":
             choices += referral.calls(self)
+            choices += [self.command("remind")] if self.remindable() else []  # only ever on request
             choices += [self.command("memo"), self.command("menu"), self.command("human")]  # notes; a person
         elif s.history:
             choices.append(self.command("back"))

@@ -30,8 +30,17 @@ ENGINE_KEYS = (
     "common.button.pick_date", "common.button.cancel", "common.button.windows", "common.button.emergency",
     "common.button.again", "common.again", "common.card_more", "common.card_more_etc",
     "windows.where_to_ask",
-    *(f"memo.{k}" for k in ("first_line", "title", "answer", "card_heading", "windows_heading", "nothing_yet")),
-    "common.button.memo", "common.button.again",
+    *(f"memo.{k}" for k in ("first_line", "title", "answer", "card_heading", "windows_heading", "nothing_yet",
+                            "deadlines_heading", "deadline", "deadlines_note", "bring_heading", "questions_heading",
+                            "summary_first_line", "summary", "summary_more", "summary_date", "summary_deadline",
+                            "share_later", "shared", "staff_heading")),
+    "common.button.memo", "common.button.again", "common.button.memo_short", "common.button.memo_share",
+    *(f"reminders.{k}" for k in ("warning", "ask_when", "ask_sound", "ask_check", "set", "line", "set_check",
+                                 "set_no_check", "how_to_stop", "stopped", "none", "too_close", "start_over",
+                                 "message", "check_message", "button.days", "ask_date", "date_invalid",
+                                 "deadline.typed")),
+    *(f"common.button.{c}" for c in ("remind", "remind_silent", "remind_sound", "remind_check", "remind_no_check",
+                                     "remind_stop", "remind_date")),
     *(f"handoff.{k}" for k in ("queued_open", "queued_later", "received_later", "already", "cancelled",
                                "nothing_to_cancel", "danger_noted", "counselor_joined", "counselor_says", "timeout",
                                "ended")),
@@ -56,7 +65,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 RAW_YEN = re.compile(r"(?<![\d,])(?:\d{2,3},\d{3}|\d{1,3}(?:,\d{3}){2,}|\d{5,})円|¥\s*\d")  # 10,000円 and up
 BARE_MONEY = re.compile(r"(?:¥\{[\w.]+\}|\{[\w.]+\}\s*円)")
 DATE_NAMES = re.compile(r"(?:last_day|_date|_since|\.since)$")
-RESULT_BUTTONS = 6  # besides its options, a result offers up to 2 calls, "memo", "menu", "human" and "close"
+RESULT_BUTTONS = 7  # besides its options: up to 2 calls, "remind" (a deadline ahead), "memo", "menu", "human", "close"
 
 
 def _keys(node: Node) -> Iterable[str]:
@@ -108,7 +117,8 @@ def check(flows: Mapping[str, Flow], texts: Texts, facts: Mapping[str, Fact], ca
     problems: list[str] = []
     # open.<window> is a window's hours, live; the other names are filled into the window texts themselves
     settable = {*answer_names, "session_days", "open", "until", "when", "name", "phone", "hours", "status", "note",
-                "days", "start", "end", "time", "channels", "title", "topics", "question", "answer"}
+                "days", "start", "end", "time", "channels", "title", "topics", "question", "answer",
+                "hour", "what", "deadline", "on", "answers"}  # the reminders' and the memo's own
     for flow in flows.values():
         for node in flow.nodes.values():
             settable |= {node.key} if node.key else set()

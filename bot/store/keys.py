@@ -125,3 +125,11 @@ def report_day(org: str, day: str) -> str:
     """One organization's report counts for one day (YYYY-MM-DD in KAKEHASHI_TZ): a hash of
     `metric:detail:place` → count. One tag per organization: its month is read from one slot."""
     return f"kh:{{report:{org}}}:day:{day}"
+def reminders(user: str) -> str:
+    """A person's reminders: id → what to send and to whom (sealed). Under their tag: erasing them erases these."""
+    return f"kh:{{{user}}}:reminders"
+
+
+# Every person's reminders by due time (members "<user key>:<reminder id>", nothing else): one sorted set under
+# its own tag, so finding what is due is one range query on one slot, whatever the cluster's size.
+REMINDERS_DUE = "kh:{reminders}:due"
