@@ -41,12 +41,14 @@ RETRY_S = 1  # when no long poll is free, ask again after this long
 NEW_VISITORS_PER_HOUR = 30  # per client address
 EVENTS_PER_MINUTE = 120  # per client address: a person taps far less
 MAX_TICKETS = 3  # counselor tickets one visitor may open (while its tickets are kept)
-_pollers = threading.BoundedSemaphore(MAX_POLLERS)
 _COUNT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
 
 
 def init_simulator(app: Flask, r: redis.Redis, inbox: Inbox, keyring: Keyring, clock: Clock) -> None:
     app.extensions["kakehashi.simulator"] = (r, inbox, keyring, clock)
+    # The app's own long-poll slots: shared by its threads, never by another app in the same process (the suite
+    # runs many, and a browser's polls still open in one must not leave the next without a slot).
+    app.extensions["kakehashi.simulator.pollers"] = threading.BoundedSemaphore(MAX_POLLERS)
 
 
 def _chat(person: str) -> LocalChat:
@@ -169,14 +171,15 @@ def messages() -> Response:
     except ValueError:
         wait = 0.0
     chat = _chat(_person())
-    if wait and not _pollers.acquire(blocking=False):  # every long poll of this process is taken
+    pollers: threading.BoundedSemaphore = current_app.extensions["kakehashi.simulator.pollers"]
+    if wait and not pollers.acquire(blocking=False):  # every long poll of this process is taken
         entries = chat.entries(0)
         return jsonify(entries=[{k: v for k, v in e.items() if k != "reply"} for e in entries], retry=RETRY_S)
     try:
         entries = chat.entries(wait)
     finally:
         if wait:
-            _pollers.release()
+            pollers.release()
     return jsonify(entries=[{k: v for k, v in e.items() if k != "reply"} for e in entries])
 
 
