@@ -155,13 +155,18 @@ _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
 _URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から(?:でも)?[^。！？!?]{0,12}(?:請求|申し?立|手続|間に合|離婚|調停|相談|でき))|"
                      r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
                      r"\b(right now|now|tonight|today)\b")
+# Someone else's words reported (夫が「死にたい」と言って離婚に応じない): not the writer's own suicidal thoughts.
+# Threats stay: 「死ね」と言われた is said TO the writer.
+REPORTED_QUIET = {"suicide"}
+_SAID = re.compile(r"^(?:よ|ね|な|とか)?(?:と|って|つて)(?:言|い[つっわ]|ゆ[つっ]|脅|騒|わめ|喚)")
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
 
 
-ALARM = 0.5  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
+ALARM = 0.4  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
 CONFIRM = 0.15  # a pattern's match stands only when the classifier gives danger at least this much
+DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
 
 
@@ -220,15 +225,17 @@ class DangerCheck:
         reading, ends = _reading_index(a)
         views = (a.lemmas, reading, ends, fold(a.text))
         for cat in self.categories:
-            strong = self._matches(a, cat.strong, views)
-            weak = (not legal or now) and self._matches(a, cat.weak, views)
+            reported = cat.name in REPORTED_QUIET
+            strong = self._matches(a, cat.strong, views, reported)
+            weak = (not legal or now) and self._matches(a, cat.weak, views, reported)
             if (strong and not (cat.history_quiet and past_question)) or weak:
                 found.add(cat.name)
         if self.model is not None:
             guess = self.model.guess(text)
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
-            if danger < CONFIRM and not _URGENT.search(clean):  # a pattern matched, nothing else reads as danger
-                found -= self.history_quiet  # suicide, sexual violence and a child at risk are never vetoed
+            if danger < DOUBT or (danger < CONFIRM and not _URGENT.search(clean)):  # a pattern matched, nothing
+                found -= self.history_quiet  # else reads as danger; suicide, sexual violence and a child at risk
+                # are never vetoed
             elif danger >= ALARM and not found and _enough_words(clean):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
@@ -238,7 +245,9 @@ class DangerCheck:
             found.add("child")
         return tuple(c for c in CATEGORIES if c in found)
 
-    def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str]) -> bool:
+    def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str], reported: bool = False
+                 ) -> bool:
+        """`reported`: a match someone else is quoted as saying (夫が「死にたい」と言って) does not count."""
         lemmas, reading, ends, surface = views
         if not (("lemmas" in p.any and p.any["lemmas"].search(lemmas))
                 or ("readings" in p.any and (p.any["readings"].search(reading) or p.any["readings"].search(surface)))
@@ -246,15 +255,23 @@ class DangerCheck:
             return False  # most messages: no pattern of this category anywhere, one search per reading
         for rx in p.lemmas:
             for m in rx.finditer(lemmas):
-                if not self._dropped_after(a, _token_at(lemmas, m.end()), _token_at(lemmas, m.start())):
+                after = _token_at(lemmas, m.end())
+                if reported and _SAID.match(_NOISE.sub("", "".join(t.surface for t in a.tokens[after:]))):
+                    continue
+                if not self._dropped_after(a, after, _token_at(lemmas, m.start())):
                     return True
         if p.readings:
             for rx in p.readings:
                 for m in rx.finditer(reading):
-                    if not self._dropped_after(a, _index_at(ends, m.end()), _index_at(ends, m.start() + 1) - 1):
+                    after = _index_at(ends, m.end())
+                    if reported and _SAID.match(_NOISE.sub("", "".join(t.surface for t in a.tokens[after:]))):
+                        continue
+                    if not self._dropped_after(a, after, _index_at(ends, m.start() + 1) - 1):
                         return True
                 for m in rx.finditer(surface):  # what Sudachi split oddly (しにたぃ), read as typed
-                    if not _FOLDED_DROPPED.match(surface[m.end():]):
+                    rest = surface[m.end():]
+                    if not (_FOLDED_DROPPED.match(rest) or _AFTER_TERM.match(rest) or _AFTER_QUESTION.match(rest)
+                            or (reported and _SAID.match(rest))):
                         return True
         for rx in p.english:
             for m in rx.finditer(a.text):
