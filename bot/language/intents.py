@@ -63,8 +63,8 @@ class Thresholds:
     """Route when the best intent has `route` probability and leads the next by `margin`; when two topics
     both reach `pair` and are close, ask which. Tuned on tests/data/nlu/dev (never on the held-out sets)."""
 
-    route: float = 0.30
-    margin: float = 0.15
+    route: float = 0.25
+    margin: float = 0.10
     pair: float = 0.22
 
 
