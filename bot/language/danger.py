@@ -159,6 +159,8 @@ _URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|�
 # Threats stay: 「死ね」と言われた is said TO the writer.
 REPORTED_QUIET = {"suicide"}
 _SAID = re.compile(r"^(?:よ|ね|な|とか)?(?:と|って|つて)(?:言|い[つっわ]|ゆ[つっ]|脅|騒|わめ|喚)")
+_NOW = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から)|さっき|先ほど|今日|今朝|今夜|"
+                  r"\b(right now|tonight)\b")  # said in words: the classifier's doubt does not silence it
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
@@ -233,7 +235,7 @@ class DangerCheck:
         if self.model is not None:
             guess = self.model.guess(text)
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
-            if danger < DOUBT or (danger < CONFIRM and not _URGENT.search(clean)):  # a pattern matched, nothing
+            if (danger < DOUBT and not _NOW.search(clean)) or (danger < CONFIRM and not _URGENT.search(clean)):  # a pattern matched, nothing
                 found -= self.history_quiet  # else reads as danger; suicide, sexual violence and a child at risk
                 # are never vetoed
             elif danger >= ALARM and not found and _enough_words(clean):

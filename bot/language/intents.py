@@ -66,6 +66,7 @@ class Thresholds:
     route: float = 0.25
     margin: float = 0.10
     pair: float = 0.22
+    both: float = 0.38  # a second topic this likely was named too (別居中で子に会えず、夫は浮気も): ask which
 
 
 @dataclass(frozen=True)
@@ -160,10 +161,11 @@ class IntentModel:
 
 def decide(g: Guess, th: Thresholds) -> Decision:
     (top, p1), (_, p2) = g.best, g.second
-    if top != NONE and p1 >= th.route and p1 - p2 >= th.margin:
+    second_topic = g.second[0] != NONE and p2 >= th.both
+    if top != NONE and p1 >= th.route and p1 - p2 >= th.margin and not second_topic:
         return Decision("go", (top,))
     topics = [(i, p) for i, p in g.ranked[:3] if i != NONE and p >= th.pair]
-    if len(topics) >= 2 and topics[0][1] - topics[1][1] < max(th.margin, 0.2):
+    if len(topics) >= 2 and (topics[0][1] - topics[1][1] < max(th.margin, 0.2) or topics[1][1] >= th.both):
         return Decision("ask", (topics[0][0], topics[1][0]))
     if top != NONE and p1 >= th.route:
         return Decision("go", (top,))
