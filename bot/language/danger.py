@@ -166,9 +166,10 @@ _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
 
 
-ALARM = 0.4  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
+ALARM = 0.3  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
 CONFIRM = 0.15  # a pattern's match stands only when the classifier gives danger at least this much
 DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
+CHILD_HISTORY = 0.05  # a child's harm told as history in a legal question is quiet below this
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
 
 
@@ -235,9 +236,13 @@ class DangerCheck:
         if self.model is not None:
             guess = self.model.guess(text)
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
-            if (danger < DOUBT and not _NOW.search(clean)) or (danger < CONFIRM and not _URGENT.search(clean)):  # a pattern matched, nothing
-                found -= self.history_quiet  # else reads as danger; suicide, sexual violence and a child at risk
-                # are never vetoed
+            # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
+            # vetoed; suicide, sexual violence and a child at risk never are, except a child's harm told as
+            # history inside a legal question (元夫が子どもを叩いたことがある。面会は断れますか).
+            if (danger < DOUBT and not _NOW.search(clean)) or (danger < CONFIRM and not _URGENT.search(clean)):
+                found -= self.history_quiet
+            if past_question and danger < CHILD_HISTORY:
+                found.discard("child")
             elif danger >= ALARM and not found and _enough_words(clean):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE

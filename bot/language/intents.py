@@ -66,6 +66,8 @@ class Thresholds:
     route: float = 0.25
     margin: float = 0.10
     pair: float = 0.22
+    clause: float = 0.9  # one clause of a longer message this sure of another topic: ask which
+    never_asked: tuple[str, ...] = ("emergency",)
     both: float = 0.38  # a second topic this likely was named too (別居中で子に会えず、夫は浮気も): ask which
 
 
@@ -156,7 +158,24 @@ class IntentModel:
 
     def decide(self, text: str) -> Decision:
         """Go to the best topic, ask between two close ones, or admit we did not understand."""
-        return decide(self.guess(text), self.thresholds)
+        guess = self.guess(text)
+        decision = decide(guess, self.thresholds)
+        second, p2 = guess.second
+        if decision.kind == "go" and p2 >= self.thresholds.pair and second == self._another_topic(text, guess.best[0]):
+            return Decision("ask", (decision.intents[0], second))
+        return decision
+
+    def _another_topic(self, text: str, top: str) -> str | None:
+        """A topic one clause names clearly when the whole message went to another: 「別居中で子供に会わせて
+        もらえず、夫は浮気もしている」 is about seeing the child AND the affair, so the person chooses."""
+        clauses = [c for c in _CLAUSES.split(text) if len(c.strip()) >= 4]
+        if len(clauses) < 2:
+            return None
+        for clause in clauses:
+            intent, p = self.guess(clause).best
+            if intent not in (top, NONE, *self.thresholds.never_asked) and p >= self.thresholds.clause:
+                return intent
+        return None
 
 
 def decide(g: Guess, th: Thresholds) -> Decision:
@@ -186,6 +205,7 @@ def export(pipeline: Any) -> dict[str, Any]:
             "coef": np.asarray(model.coef_), "intercept": np.asarray(model.intercept_)}
 
 
+_CLAUSES = re.compile(r"[、。,.!?！？\n]+|(?<=[ずで])(?=[^、。]{4,})(?=夫|妻|元|彼|旦那|嫁)")
 _VIEWS = {"surface": _surface, "reading": _reading}
 _WHITE = re.compile(r"\s\s+")
 
