@@ -82,6 +82,12 @@ def test_words_used_of_a_marriage_or_a_lawsuit_are_quiet_only_inside_a_legal_que
     assert "child" in CHECK.detect("子どもが虐待されてる")
 
 
+def test_a_childs_harm_told_as_history_in_a_legal_question_is_quiet_but_not_now() -> None:
+    assert CHECK.detect("元夫が子どもを叩いていたので離婚しました。面会は断れますか？") == ()
+    assert "child" in CHECK.detect("元夫が今も子どもを叩いています。面会は断れますか？")
+    assert "child" in CHECK.detect("夫が子どもを叩いている")
+
+
 def test_a_hurt_child_calls_for_189_and_sexual_violence_for_8891() -> None:
     assert "child" in CONTACTS["child"] and "onestop" in CONTACTS["sexual_violence"]
     assert "child" in contacts_for(CHECK.detect("夫が息子を殴った"))
