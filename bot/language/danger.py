@@ -36,7 +36,8 @@ CONTACTS = {
 # Violence that names a child as the one hurt (夫が娘を殴った) or present (子供の前で: witnessing DV is abuse,
 # 児童虐待防止法 2条4号) raises `child` too, so the reply offers 189.
 _CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|息子|赤ちゃん|長男|長女|次男|次女)"
-                    r"(を|が|に|も|の前|まで|たち|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
+                    r"(を|が|に|も|の前|まで|たち|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
+                    r"|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
 
 
 def _enough_words(clean: str) -> bool:
@@ -152,15 +153,17 @@ _AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:とは
                          r"の定義|の意味|という言葉|は違法|は犯罪|は罪|って違法|って犯罪|罪|は法律|の件で|の相談)")
 _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
                              r"(?:ない|なく|ません|なかつ|ず|ば|たら|なら|とは|について|ばあい|場合)")
-_URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から(?:でも)?[^。！？!?]{0,12}(?:請求|申し?立|手続|間に合|離婚|調停|相談|でき))|"
+_URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ"
+                     r"|から(?:でも)?[^。！？!?]{0,12}(?:請求|申し?立|手続|間に合|離婚|調停|相談|でき))|"
                      r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
                      r"\b(right now|now|tonight|today)\b")
 # Someone else's words reported (夫が「死にたい」と言って離婚に応じない): not the writer's own suicidal thoughts.
 # Threats stay: 「死ね」と言われた is said TO the writer.
 REPORTED_QUIET = {"suicide"}
 _SAID = re.compile(r"^(?:よ|ね|な|とか)?(?:と|って|つて)(?:言|い[つっわ]|ゆ[つっ]|脅|騒|わめ|喚)")
-_NOW = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から)|さっき|先ほど|今日|今朝|今夜|"
-                  r"\b(right now|tonight)\b")  # said in words: the classifier's doubt does not silence it
+# Now said in words: the classifier's doubt does not silence a pattern then.
+_NOW = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から)|さっき|先ほど|"
+                  r"今日|今朝|今夜|\b(right now|tonight)\b")
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
