@@ -35,8 +35,10 @@ CONTACTS = {
 }
 # Violence that names a child as the one hurt (夫が娘を殴った) or present (子供の前で: witnessing DV is abuse,
 # 児童虐待防止法 2条4号) raises `child` too, so the reply offers 189.
-_CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|息子|赤ちゃん|長男|長女|次男|次女)"
-                    r"(を|が|に|も|の前|まで|たち)|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
+_CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|息子|赤ちゃん|赤ん坊|長男|長女|次男|次女|孫|乳児|幼児|"
+                    r"小学生|中学生|園児)(?:[（(][^）)]{0,8}[）)])?"  # 娘（5歳）を
+                    r"(を|が|に|も|の前|まで|たち|ら|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
+                    r"|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
 
 
 def _enough_words(clean: str) -> bool:
@@ -145,21 +147,33 @@ _AFTER_HYPOTHETICAL = re.compile(
 _BEFORE_HYPOTHETICAL = re.compile(r"(もし|仮に|万が一|万一|例えば|たとえば)")
 _AFTER_QUESTION = re.compile(r"^(?:る|た|の|こと|って)?(?:の|こと)?(?:は|って)[^。!！]{0,25}"
                              r"(?:ですか|ますか|でしょうか|か[?？]|[?？])\s*$"
-                             r"|^(?:る|れる|られる)?(?:ます|ません|ますでしょう|でしょう|のでしょう)か[?？]?$")
+                             r"|^(?:る|れる|られる)?(?:ます|ません|ますでしょう|でしょう|のでしょう)か[?？]?$"
+                             r"|^(?:に|と)(?:なり|なる|当たり|当たる|あたり|あたる|該当|含まれ|入り|入る)[^。!！]{0,12}"
+                             r"(?:か[?？]?|[?？])\s*$")
 _AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:とは|について|に関して|に関する|ってなに|って何|"
                          r"の定義|の意味|という言葉|は違法|は犯罪|は罪|って違法|って犯罪|罪|は法律|の件で|の相談)")
 _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
                              r"(?:ない|なく|ません|なかつ|ず|ば|たら|なら|とは|について|ばあい|場合)")
-_URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ)|"
+_URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ"
+                     r"|から(?:でも)?[^。！？!?]{0,12}(?:請求|申し?立|手続|間に合|離婚|調停|相談|でき))|"
                      r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
                      r"\b(right now|now|tonight|today)\b")
+# Someone else's words reported (夫が「死にたい」と言って離婚に応じない): not the writer's own suicidal thoughts.
+# Threats stay: 「死ね」と言われた is said TO the writer.
+REPORTED_QUIET = {"suicide"}
+_SAID = re.compile(r"^(?:よ|ね|な|とか)?(?:と|って|つて)(?:言|い[つっわ]|ゆ[つっ]|脅|騒|わめ|喚)")
+# Now said in words: the classifier's doubt does not silence a pattern then.
+_NOW = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から)|さっき|先ほど|"
+                  r"今日|今朝|今夜|\b(right now|tonight)\b")
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
 
 
-ALARM = 0.5  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
+ALARM = 0.3  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
 CONFIRM = 0.15  # a pattern's match stands only when the classifier gives danger at least this much
+DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
+CHILD_HISTORY = 0.05  # a child's harm told as history in a legal question is quiet below this
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
 
 
@@ -218,15 +232,21 @@ class DangerCheck:
         reading, ends = _reading_index(a)
         views = (a.lemmas, reading, ends, fold(a.text))
         for cat in self.categories:
-            strong = self._matches(a, cat.strong, views)
-            weak = (not legal or now) and self._matches(a, cat.weak, views)
+            reported = cat.name in REPORTED_QUIET
+            strong = self._matches(a, cat.strong, views, reported)
+            weak = (not legal or now) and self._matches(a, cat.weak, views, reported)
             if (strong and not (cat.history_quiet and past_question)) or weak:
                 found.add(cat.name)
         if self.model is not None:
             guess = self.model.guess(text)
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
-            if danger < CONFIRM and not _URGENT.search(clean):  # a pattern matched, nothing else reads as danger
-                found -= self.history_quiet  # suicide, sexual violence and a child at risk are never vetoed
+            # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
+            # vetoed; suicide, sexual violence and a child at risk never are, except a child's harm told as
+            # history inside a legal question (元夫が子どもを叩いたことがある。面会は断れますか).
+            if (danger < DOUBT and not _NOW.search(clean)) or (danger < CONFIRM and not _URGENT.search(clean)):
+                found -= self.history_quiet
+            if past_question and danger < CHILD_HISTORY:
+                found.discard("child")
             elif danger >= ALARM and not found and _enough_words(clean):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
@@ -236,7 +256,9 @@ class DangerCheck:
             found.add("child")
         return tuple(c for c in CATEGORIES if c in found)
 
-    def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str]) -> bool:
+    def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str], reported: bool = False
+                 ) -> bool:
+        """`reported`: a match someone else is quoted as saying (夫が「死にたい」と言って) does not count."""
         lemmas, reading, ends, surface = views
         if not (("lemmas" in p.any and p.any["lemmas"].search(lemmas))
                 or ("readings" in p.any and (p.any["readings"].search(reading) or p.any["readings"].search(surface)))
@@ -244,15 +266,23 @@ class DangerCheck:
             return False  # most messages: no pattern of this category anywhere, one search per reading
         for rx in p.lemmas:
             for m in rx.finditer(lemmas):
-                if not self._dropped_after(a, _token_at(lemmas, m.end()), _token_at(lemmas, m.start())):
+                after = _token_at(lemmas, m.end())
+                if reported and _SAID.match(_NOISE.sub("", "".join(t.surface for t in a.tokens[after:]))):
+                    continue
+                if not self._dropped_after(a, after, _token_at(lemmas, m.start())):
                     return True
         if p.readings:
             for rx in p.readings:
                 for m in rx.finditer(reading):
-                    if not self._dropped_after(a, _index_at(ends, m.end()), _index_at(ends, m.start() + 1) - 1):
+                    after = _index_at(ends, m.end())
+                    if reported and _SAID.match(_NOISE.sub("", "".join(t.surface for t in a.tokens[after:]))):
+                        continue
+                    if not self._dropped_after(a, after, _index_at(ends, m.start() + 1) - 1):
                         return True
                 for m in rx.finditer(surface):  # what Sudachi split oddly (しにたぃ), read as typed
-                    if not _FOLDED_DROPPED.match(surface[m.end():]):
+                    rest = surface[m.end():]
+                    if not (_FOLDED_DROPPED.match(rest) or _AFTER_TERM.match(rest) or _AFTER_QUESTION.match(rest)
+                            or (reported and _SAID.match(rest))):
                         return True
         for rx in p.english:
             for m in rx.finditer(a.text):

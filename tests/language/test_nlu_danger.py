@@ -61,6 +61,33 @@ def test_sexual_violence_and_suicide_are_never_quieted_by_a_legal_question() -> 
     assert "suicide" in CHECK.detect("養育費も払えないし死にたい")
 
 
+def test_slang_and_new_phrasings_are_caught() -> None:
+    assert "suicide" in CHECK.detect("しにてぇ")
+    assert "suicide" in CHECK.detect("自殺願望がある")
+    assert "suicide" in CHECK.detect("I'm tired of living")
+    assert "threat" in CHECK.detect("4ねって言われた")
+    assert "child" in CHECK.detect("息子の背中にあざがあった")
+
+
+def test_someone_else_quoted_saying_it_is_not_the_writers_own_thought() -> None:
+    assert CHECK.detect("夫が「死にたい」と言って離婚に応じない") == ()
+    assert "suicide" in CHECK.detect("死にたいって思う")
+    assert "threat" in CHECK.detect("「死ね」と言われた")  # said TO the writer
+
+
+def test_words_used_of_a_marriage_or_a_lawsuit_are_quiet_only_inside_a_legal_question() -> None:
+    assert CHECK.detect("夫との関係を終わりにしたいので離婚の手続きを知りたい") == ()
+    assert "suicide" in CHECK.detect("もう全部終わりにしたい")
+    assert CHECK.detect("虐待の証拠がないと面会は拒否できない？") == ()
+    assert "child" in CHECK.detect("子どもが虐待されてる")
+
+
+def test_a_childs_harm_told_as_history_in_a_legal_question_is_quiet_but_not_now() -> None:
+    assert CHECK.detect("元夫が子どもを叩いていたので離婚しました。面会は断れますか？") == ()
+    assert "child" in CHECK.detect("元夫が今も子どもを叩いています。面会は断れますか？")
+    assert "child" in CHECK.detect("夫が子どもを叩いている")
+
+
 def test_a_hurt_child_calls_for_189_and_sexual_violence_for_8891() -> None:
     assert "child" in CONTACTS["child"] and "onestop" in CONTACTS["sexual_violence"]
     assert "child" in contacts_for(CHECK.detect("夫が息子を殴った"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.language.intents import Guess, IntentModel, Thresholds, decide, examples_hash, load_examples
+from bot.language.intents import Decision, Guess, IntentModel, Thresholds, decide, examples_hash, load_examples
 
 ROUTING = Path(__file__).resolve().parents[2] / "flows" / "nlu" / "routing.yaml"
 
@@ -43,6 +43,14 @@ def test_decisions() -> None:
         "visitation", "affair_separation")
     assert decide(Guess((("none", 0.6), ("visitation", 0.2))), th).kind == "none"
     assert decide(Guess((("visitation", 0.25), ("none", 0.2))), th).kind == "none"
+    assert decide(Guess((("visitation", 0.58), ("affair_separation", 0.4))), th).kind == "ask"  # both likely
+
+
+def test_a_clause_that_names_another_topic_makes_the_router_ask() -> None:
+    model = IntentModel.load_or_train(ROUTING)
+    assert model.decide("夫と別居中で子供に会わせてもらえず、夫は浮気もしている") == Decision(
+        "ask", ("visitation", "affair_separation"))
+    assert model.decide("子供に会えません。どうすればいいですか").kind == "go"
 
 
 @pytest.mark.parametrize("text", ["子供に会えません", "a  b", "I can't see my kid", "あ", ""])
