@@ -9,6 +9,7 @@ fails, and says so in the printed figures.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,31 @@ from bot.language.understanding import Understanding
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-HELDOUT = Path(os.environ.get("KAKEHASHI_NLU_HELDOUT") or ROOT / "tests" / "data" / "nlu" / "heldout")
-DEV = ROOT / "tests" / "data" / "nlu" / "dev"
+CORPORA = ROOT / "tests" / "data" / "nlu"
+HELDOUT = Path(os.environ.get("KAKEHASHI_NLU_HELDOUT") or CORPORA / "heldout")
+DEV = CORPORA / "dev"
 FLOWS = ROOT / "flows"
 FIGURES: dict[str, list[str]] = {}
 TARGETS = {"routing": 0.95, "recall": 0.98, "false_alarms": 0.03}
-FLOORS = {"routing": 0.95, "recall": 0.98, "false_alarms": 0.03}  # reached on the held-out sets, 2026-11-27 (#15b)
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """One held-out set and the figures it reached (a floor: a change that does worse fails)."""
+
+    name: str
+    path: Path
+    floors: dict[str, float]
+    size: int  # routing utterances at least
+
+
+# Set 1's aggregate figures guided the thresholds (#15), so it now reads optimistic. Sets 2 and 3 were written
+# blind later by two other writers and only ever measured: they are the honest figures, printed at the end.
+SETS = (
+    HeldOut("held-out 1", HELDOUT, {"routing": 0.95, "recall": 0.98, "false_alarms": 0.03}, 600),
+    HeldOut("held-out 2", CORPORA / "heldout2", {"routing": 0.91, "recall": 0.96, "false_alarms": 0.06}, 300),
+    HeldOut("held-out 3", CORPORA / "heldout3", {"routing": 0.91, "recall": 0.94, "false_alarms": 0.06}, 300),
+)  # floors reached 2026-11-27
 
 
 @pytest.fixture(scope="module")
@@ -42,20 +62,21 @@ def _figures(name: str, data: Path) -> None:
     FIGURES[name] = report(Settings(), data)
 
 
-@pytest.mark.skipif(not (HELDOUT / "routing.yaml").exists(), reason="held-out corpora not in tests/data/nlu/heldout")
-def test_heldout_routing(nlu: Understanding, check: DangerCheck) -> None:
-    rep = routing_report(nlu.route, read(HELDOUT / "routing.yaml", "utterances"), check.detect)
-    _figures("held-out", HELDOUT)
-    assert rep.total >= 600
-    assert rep.accuracy >= min(TARGETS["routing"], FLOORS["routing"]), rep.lines()
+@pytest.mark.parametrize("held", SETS, ids=lambda h: h.name)
+def test_heldout_routing(held: HeldOut, nlu: Understanding, check: DangerCheck) -> None:
+    rep = routing_report(nlu.route, read(held.path / "routing.yaml", "utterances"), check.detect)
+    _figures(held.name, held.path)
+    assert rep.total >= held.size
+    assert rep.accuracy >= min(TARGETS["routing"], held.floors["routing"]), rep.lines()
 
 
-@pytest.mark.skipif(not (HELDOUT / "danger.yaml").exists(), reason="held-out corpora not in tests/data/nlu/heldout")
-def test_heldout_danger(check: DangerCheck) -> None:
-    rep = danger_report(check.detect, read(HELDOUT / "danger.yaml", "messages"),
-                        read(HELDOUT / "ordinary.yaml", "messages"))
-    assert rep.recall >= min(TARGETS["recall"], FLOORS["recall"]), rep.lines()
-    assert rep.false_alarm_rate <= max(TARGETS["false_alarms"], FLOORS["false_alarms"]), rep.lines()
+@pytest.mark.parametrize("held", SETS, ids=lambda h: h.name)
+def test_heldout_danger(held: HeldOut, check: DangerCheck) -> None:
+    rep = danger_report(check.detect, read(held.path / "danger.yaml", "messages"),
+                        read(held.path / "ordinary.yaml", "messages"))
+    assert sum(n for _, _, n in rep.per_category.values()) >= 250 and rep.ordinary >= 250
+    assert rep.recall >= min(TARGETS["recall"], held.floors["recall"]), rep.lines()
+    assert rep.false_alarm_rate <= max(TARGETS["false_alarms"], held.floors["false_alarms"]), rep.lines()
 
 
 def test_dev_sets(nlu: Understanding, check: DangerCheck) -> None:
