@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.directory.places import prefecture
 from bot.reports import vocabulary as v
-
-PREFECTURES = (  # in JIS X 0401 order: code 01 is 北海道
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
-    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
-    "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
-    "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
-    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
-)
 
 TABLES = {
     "summary": ("月の合計", "The month in figures"),
@@ -75,8 +68,9 @@ def title(table_id: str, lang: str) -> str:
 def label(word: str, lang: str, names: Mapping[str, tuple[str, str]] | None = None) -> str:
     """A row's or column's name; `names` adds the topics'. An id nobody named is shown as itself."""
     pair = (names or {}).get(word) or WORDS.get(word) or TABLES.get(word)
-    if pair is None and word.isdecimal() and len(word) == 2 and 1 <= int(word) <= 47:
-        return PREFECTURES[int(word) - 1] if lang == "ja" else f"{PREFECTURES[int(word) - 1]} ({word})"
+    known = prefecture(word) if pair is None else None
+    if known is not None:
+        return known.ja if lang == "ja" else known.en
     if pair is None and (word == v.LONGER or (word.isdecimal() and int(word) >= 60)):
         pair = _wait(word)
     if pair is None:
