@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.engine.inputs import Incoming
 from bot.engine.replies import Card, Reply, Text
 from bot.engine.session import Session
+from bot.language.parse import normalize
 from bot.settings import Settings
 from bot.wiring import build_engine
 
@@ -106,3 +107,15 @@ def test_result_cards_end_with_the_disclaimer(lang: str) -> None:
     card = say(s, "2").messages[-1]
     assert isinstance(card, Card)
     assert card.footer == ENGINE.texts.raw(lang, "common.disclaimer")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_word_the_help_names_is_a_command(lang: str) -> None:
+    """The help lists words to type: each must do what it says, in every state, or the help misleads."""
+    import re
+
+    quoted = r"「(.+?)」" if lang == "ja" else r'"(.+?)"'
+    words = re.findall(quoted, ENGINE.texts.get(lang, "common.help"))
+    assert len(words) >= 12
+    unknown = [w for w in words if normalize(w) not in ENGINE.commands]
+    assert not unknown
