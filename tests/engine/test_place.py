@@ -111,7 +111,9 @@ def test_a_place_with_a_question_is_remembered_and_the_question_still_answered()
     s = Session(fresh=False)
     step(ENGINE, s, "相談先")  # asks
     reply = said(step(ENGINE, s, "大阪で離婚の相談がしたい"))
-    assert (s.place, s.flow) == ("27", "legal_aid") and "大阪府ですね" in reply
+    assert s.place == "27" and "大阪府ですね" in reply
+    # the rest of the message is routed too: to 法テラス's topic, or a question naming it beside a close second
+    assert s.flow == "legal_aid" or (s.flow == "menu" and "弁護士費用が心配のことですか" in reply)
 
 
 def test_the_place_survives_a_restart_and_goes_with_erasure() -> None:
