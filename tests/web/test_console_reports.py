@@ -39,6 +39,7 @@ def test_only_admins_see_the_report_and_its_csv(app, counselor, console_admin, r
 
     page = console_admin.get("/console/reports?month=2026-11").get_data(as_text=True)
     assert 'id="nav-reports"' in page and 'value="2026-11"' in page
+    assert '<b id="org-name">かけはし' in page  # the organization by its name, its id beside it
     assert 'href="/console/reports?month=2026-10&amp;org=kakehashi"' in page  # the month before
     assert 'href="/console/reports?month=2026-12&amp;org=kakehashi"' in page
     # 法テラス 6 and 警察 1 of 7: 1 is small, and 7 shown would give it away.

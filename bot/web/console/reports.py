@@ -52,7 +52,8 @@ def reports() -> str:
     earlier = f"{year - (first == 1)}-{12 if first == 1 else first - 1:02d}"
     later = f"{year + (first == 12)}-{1 if first == 12 else first + 1:02d}"
     return render_template(
-        "reports.html", org=org, month=month, earlier=earlier, later=later, note=NOTE[LANG], tables=tables,
+        "reports.html", org=org, org_name=acting_org().label(LANG), month=month, earlier=earlier, later=later,
+        note=NOTE[LANG], tables=tables,
         order=[s.table.id for s in shown(report)], waits=waits(report), charts=_charts(tables, names),
         name=lambda word: label(word, LANG, names), title=lambda table_id: title(table_id, LANG),
         column=lambda table, word: column_name(table, word, LANG, names))
