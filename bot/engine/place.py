@@ -66,7 +66,7 @@ def heard(s: Session, text: str, at_rest: bool) -> tuple[str, str, bool] | None:
     if len(text) <= MAX_STATED and states_residence(text):
         found = where(text)
         if found and found[0] != DECLINED:
-            return (*found, at_rest)
+            return (*found, True)
     return None
 
 
