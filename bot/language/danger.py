@@ -243,7 +243,7 @@ class DangerCheck:
             # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
             # vetoed; suicide, sexual violence and a child at risk never are, except a child's harm told as
             # history inside a legal question (元夫が子どもを叩いたことがある。面会は断れますか).
-            if (danger < DOUBT and not _NOW.search(clean)) or (danger < CONFIRM and not _URGENT.search(clean)):
+            if (danger < DOUBT and not _NOW.search(clean)) or (danger < CONFIRM and legal and not _URGENT.search(clean)):
                 found -= self.history_quiet
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
