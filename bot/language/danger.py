@@ -127,6 +127,7 @@ class Context:
     now: re.Pattern[str]
     legal_en: re.Pattern[str]
     now_en: re.Pattern[str]
+    death: re.Pattern[str]  # someone's death named (亡くなった, passed away): bereavement, not the writer's plan
 
     @classmethod
     def of(cls, spec: Mapping[str, Sequence[str]]) -> Context:
@@ -135,7 +136,7 @@ class Context:
             return re.compile("|".join(f"(?:{w})" for w in words), flags)
 
         return cls(one("legal"), one("question"), one("history"), one("now"), one("legal_en", re.I),
-                   one("now_en", re.I))
+                   one("now_en", re.I), one("death", re.I))
 
 
 _NEGATION = {"ない", "無い", "ず", "ぬ", "ん", "ません"}
@@ -171,7 +172,10 @@ _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$
 
 
 ALARM = 0.3  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
-CONFIRM = 0.15  # a pattern's match stands only when the classifier gives danger at least this much
+LEGAL_ALARM = 0.5  # …and inside a legal question with nothing said of now, from this (the words of law pull its
+# guesses towards danger: 子どもの親権 reads like 子ども, 自殺 in an inheritance question like suicide)
+CONFIRM = 0.15  # inside a legal question, a pattern's match stands only when the classifier gives danger
+# at least this much (outside one, only DOUBT vetoes: a pattern that fires on a message about no law is trusted)
 DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
 CHILD_HISTORY = 0.05  # a child's harm told as history in a legal question is quiet below this
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
@@ -231,7 +235,12 @@ class DangerCheck:
         found: set[str] = set()
         reading, ends = _reading_index(a)
         views = (a.lemmas, reading, ends, fold(a.text))
+        # A death told inside a legal question (元夫が自殺しました。相続は?) is bereavement: suicide words there
+        # name what happened to someone else, not what the writer means to do.
+        bereaved = past_question and bool(ctx.death.search(clean))
         for cat in self.categories:
+            if cat.name == "suicide" and bereaved:
+                continue
             reported = cat.name in REPORTED_QUIET
             strong = self._matches(a, cat.strong, views, reported)
             weak = (not legal or now) and self._matches(a, cat.weak, views, reported)
@@ -247,7 +256,7 @@ class DangerCheck:
                 found -= self.history_quiet
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
-            elif danger >= ALARM and not found and _enough_words(clean):
+            elif danger >= (LEGAL_ALARM if legal and not now else ALARM) and not found and _enough_words(clean):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
