@@ -174,8 +174,9 @@ _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$
 ALARM = 0.3  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
 LEGAL_ALARM = 0.5  # …and inside a legal question with nothing said of now, from this (the words of law pull its
 # guesses towards danger: 子どもの親権 reads like 子ども, 自殺 in an inheritance question like suicide)
-CONFIRM = 0.15  # inside a legal question, a pattern's match stands only when the classifier gives danger
-# at least this much (outside one, only DOUBT vetoes: a pattern that fires on a message about no law is trusted)
+CONFIRM = 0.15  # inside a legal question or a story told as history (昔, used to), a pattern's match stands
+# only when the classifier gives danger at least this much (elsewhere only DOUBT vetoes: a pattern that fires on a
+# message about no law and no past is trusted)
 DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
 CHILD_HISTORY = 0.05  # a child's harm told as history in a legal question is quiet below this
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
@@ -231,6 +232,7 @@ class DangerCheck:
         clean = a.text
         legal = bool(ctx.legal.search(clean) or ctx.legal_en.search(clean))
         now = bool(ctx.now.search(clean) or ctx.now_en.search(clean))
+        told_before = bool(ctx.history.search(clean))
         past_question = legal and not now and bool(ctx.question.search(clean) or ctx.history.search(clean))
         found: set[str] = set()
         reading, ends = _reading_index(a)
@@ -252,7 +254,8 @@ class DangerCheck:
             # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
             # vetoed; suicide, sexual violence and a child at risk never are, except a child's harm told as
             # history inside a legal question (元夫が子どもを叩いたことがある。面会は断れますか).
-            if (danger < DOUBT and not _NOW.search(clean)) or (danger < CONFIRM and legal and not _URGENT.search(clean)):
+            doubted = danger < CONFIRM and (legal or told_before) and not _URGENT.search(clean)
+            if (danger < DOUBT and not _NOW.search(clean)) or doubted:
                 found -= self.history_quiet
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
