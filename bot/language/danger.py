@@ -128,6 +128,7 @@ class Context:
     legal_en: re.Pattern[str]
     now_en: re.Pattern[str]
     death: re.Pattern[str]  # someone's death named (亡くなった, passed away): bereavement, not the writer's plan
+    planned: re.Pattern[str]  # a visit arranged (面会の日, 迎えに来る予定, pick up on Saturday) or a reply put off
 
     @classmethod
     def of(cls, spec: Mapping[str, Sequence[str]]) -> Context:
@@ -136,7 +137,7 @@ class Context:
             return re.compile("|".join(f"(?:{w})" for w in words), flags)
 
         return cls(one("legal"), one("question"), one("history"), one("now"), one("legal_en", re.I),
-                   one("now_en", re.I), one("death", re.I))
+                   one("now_en", re.I), one("death", re.I), one("planned", re.I))
 
 
 _NEGATION = {"ない", "無い", "ず", "ぬ", "ん", "ません"}
@@ -257,6 +258,10 @@ class DangerCheck:
             doubted = danger < CONFIRM and (legal or told_before) and not _URGENT.search(clean)
             if (danger < DOUBT and not _NOW.search(clean)) or doubted:
                 found -= self.history_quiet
+            # Someone coming by arrangement (元夫が面会で子どもを迎えに来る) or the writer being out (外にいるので
+            # 後で返信します) is not someone at the door, unless the classifier also reads danger.
+            if danger < CONFIRM and ctx.planned.search(clean):
+                found.discard("at_door")
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
             elif danger >= (LEGAL_ALARM if legal and not now else ALARM) and not found and _enough_words(clean):
