@@ -173,6 +173,7 @@ _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$
 
 
 ALARM = 0.3  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
+STATEMENT_ALARM = 0.2  # …and from this in a plain statement: no question, no history, no law
 LEGAL_ALARM = 0.5  # …and inside a legal question with nothing said of now, from this (the words of law pull its
 # guesses towards danger: 子どもの親権 reads like 子ども, 自殺 in an inheritance question like suicide)
 CONFIRM = 0.15  # inside a legal question or a story told as history (昔, used to), a pattern's match stands
@@ -234,7 +235,8 @@ class DangerCheck:
         legal = bool(ctx.legal.search(clean) or ctx.legal_en.search(clean))
         now = bool(ctx.now.search(clean) or ctx.now_en.search(clean))
         told_before = bool(ctx.history.search(clean))
-        past_question = legal and not now and bool(ctx.question.search(clean) or ctx.history.search(clean))
+        asked = bool(ctx.question.search(clean))
+        past_question = legal and not now and (asked or told_before)
         found: set[str] = set()
         reading, ends = _reading_index(a)
         views = (a.lemmas, reading, ends, fold(a.text))
@@ -264,7 +266,8 @@ class DangerCheck:
                 found.discard("at_door")
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
-            elif danger >= (LEGAL_ALARM if legal and not now else ALARM) and not found and _enough_words(clean):
+            elif (danger >= self._alarm_at(legal and not now, asked or told_before) and not found
+                  and _enough_words(clean)):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
@@ -272,6 +275,14 @@ class DangerCheck:
         if "violence" in found and _CHILD.search(clean):
             found.add("child")
         return tuple(c for c in CATEGORIES if c in found)
+
+    @staticmethod
+    def _alarm_at(legal: bool, asked_or_past: bool) -> float:
+        """How sure the classifier alone must be: least for a plain statement about no law (what someone in
+        danger writes), most inside a legal question."""
+        if legal:
+            return LEGAL_ALARM
+        return ALARM if asked_or_past else STATEMENT_ALARM
 
     def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str], reported: bool = False
                  ) -> bool:
