@@ -7,7 +7,10 @@ variants: Sudachi's normalized lemmas (殴られた・なぐられた・ぶた�
 in hiragana, and the lower-cased text for English. A match is dropped when the words right after it negate it
 (殴られてはいない), make it hypothetical (殴られたら) or name it as a term (連れ去りとは), and a "history" match
 (violence told in the past inside a legal question, 「殴られて離婚しました。慰謝料は？」) does not raise the
-alarm: the flow's first screen still shows the police line. Misses cost more than false alarms.
+alarm: the flow's first screen still shows the police line. A death told in a legal question (元夫が自殺しました。
+相続は) is bereavement, not suicidal thoughts; a visit by arrangement (面会の日に迎えに来る) is nobody at the door.
+The classifier alone raises the alarm more readily on a plain statement than on a question, and least readily
+inside a legal question. Misses cost more than false alarms.
 """
 
 from __future__ import annotations
@@ -127,6 +130,8 @@ class Context:
     now: re.Pattern[str]
     legal_en: re.Pattern[str]
     now_en: re.Pattern[str]
+    death: re.Pattern[str]  # someone's death named (亡くなった, passed away): bereavement, not the writer's plan
+    planned: re.Pattern[str]  # a visit arranged (面会の日, 迎えに来る予定, pick up on Saturday) or a reply put off
 
     @classmethod
     def of(cls, spec: Mapping[str, Sequence[str]]) -> Context:
@@ -135,7 +140,7 @@ class Context:
             return re.compile("|".join(f"(?:{w})" for w in words), flags)
 
         return cls(one("legal"), one("question"), one("history"), one("now"), one("legal_en", re.I),
-                   one("now_en", re.I))
+                   one("now_en", re.I), one("death", re.I), one("planned", re.I))
 
 
 _NEGATION = {"ない", "無い", "ず", "ぬ", "ん", "ません"}
@@ -171,7 +176,12 @@ _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$
 
 
 ALARM = 0.3  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
-CONFIRM = 0.15  # a pattern's match stands only when the classifier gives danger at least this much
+STATEMENT_ALARM = 0.2  # …and from this in a plain statement: no question, no history, no law
+LEGAL_ALARM = 0.5  # …and inside a legal question with nothing said of now, from this (the words of law pull its
+# guesses towards danger: 子どもの親権 reads like 子ども, 自殺 in an inheritance question like suicide)
+CONFIRM = 0.15  # inside a legal question or a story told as history (昔, used to), a pattern's match stands
+# only when the classifier gives danger at least this much (elsewhere only DOUBT vetoes: a pattern that fires on a
+# message about no law and no past is trusted)
 DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
 CHILD_HISTORY = 0.05  # a child's harm told as history in a legal question is quiet below this
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
@@ -227,11 +237,18 @@ class DangerCheck:
         clean = a.text
         legal = bool(ctx.legal.search(clean) or ctx.legal_en.search(clean))
         now = bool(ctx.now.search(clean) or ctx.now_en.search(clean))
-        past_question = legal and not now and bool(ctx.question.search(clean) or ctx.history.search(clean))
+        told_before = bool(ctx.history.search(clean))
+        asked = bool(ctx.question.search(clean))
+        past_question = legal and not now and (asked or told_before)
         found: set[str] = set()
         reading, ends = _reading_index(a)
         views = (a.lemmas, reading, ends, fold(a.text))
+        # A death told inside a legal question (元夫が自殺しました。相続は?) is bereavement: suicide words there
+        # name what happened to someone else, not what the writer means to do.
+        bereaved = past_question and bool(ctx.death.search(clean))
         for cat in self.categories:
+            if cat.name == "suicide" and bereaved:
+                continue
             reported = cat.name in REPORTED_QUIET
             strong = self._matches(a, cat.strong, views, reported)
             weak = (not legal or now) and self._matches(a, cat.weak, views, reported)
@@ -243,11 +260,17 @@ class DangerCheck:
             # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
             # vetoed; suicide, sexual violence and a child at risk never are, except a child's harm told as
             # history inside a legal question (元夫が子どもを叩いたことがある。面会は断れますか).
-            if (danger < DOUBT and not _NOW.search(clean)) or (danger < CONFIRM and not _URGENT.search(clean)):
+            doubted = danger < CONFIRM and (legal or told_before) and not _URGENT.search(clean)
+            if (danger < DOUBT and not _NOW.search(clean)) or doubted:
                 found -= self.history_quiet
+            # Someone coming by arrangement (元夫が面会で子どもを迎えに来る) or the writer being out (外にいるので
+            # 後で返信します) is not someone at the door, unless the classifier also reads danger.
+            if danger < CONFIRM and ctx.planned.search(clean):
+                found.discard("at_door")
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
-            elif danger >= ALARM and not found and _enough_words(clean):
+            elif (danger >= self._alarm_at(legal and not now, asked or told_before) and not found
+                  and _enough_words(clean)):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
@@ -255,6 +278,14 @@ class DangerCheck:
         if "violence" in found and _CHILD.search(clean):
             found.add("child")
         return tuple(c for c in CATEGORIES if c in found)
+
+    @staticmethod
+    def _alarm_at(legal: bool, asked_or_past: bool) -> float:
+        """How sure the classifier alone must be: least for a plain statement about no law (what someone in
+        danger writes), most inside a legal question."""
+        if legal:
+            return LEGAL_ALARM
+        return ALARM if asked_or_past else STATEMENT_ALARM
 
     def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str], reported: bool = False
                  ) -> bool:

@@ -84,6 +84,31 @@ def test_each_danger_phrase_raises_its_category(text: str, category: str) -> Non
     assert category in CHECK.detect(text)
 
 
+# Context decides (#15): a death told in a legal question, a visit by arrangement, a visitation complaint, a
+# threat to take the children read as custody talk, a marriage to end. Each has a danger twin that still raises.
+QUIET_IN_CONTEXT = [
+    "元夫が自殺しました。養育費はどうなりますか", "my father committed suicide, do I inherit his debts?",
+    "週末に元夫が子どもを迎えに来る予定です", "the kids' dad comes to pick them up on Saturday",
+    "元夫が子どもを連れ去ると言っています。どうすれば防げますか", "my ex won't let me see my son",
+    "息子に会いに行かせてもらえない", "結婚生活を終わりにしたいです",
+]
+STILL_DANGER = [
+    ("夫が亡くなってから死にたいと思うようになりました", "suicide"), ("死にたい。遺族年金はもらえますか", "suicide"),
+    ("元夫が家の前にいる、約束もしてないのに", "at_door"), ("he won't let me see anyone", "confinement"),
+    ("子どもを殺すと言われた", "child"), ("病院に行かせてもらえない", "confinement"),
+]
+
+
+@pytest.mark.parametrize("text", QUIET_IN_CONTEXT)
+def test_context_keeps_ordinary_talk_quiet(text: str) -> None:
+    assert CHECK.detect(text) == ()
+
+
+@pytest.mark.parametrize(("text", "category"), STILL_DANGER)
+def test_context_never_silences_danger_said_plainly(text: str, category: str) -> None:
+    assert category in CHECK.detect(text)
+
+
 def test_recall_and_false_alarm_figures() -> None:
     assert len(DANGER) >= 100
     caught = sum(1 for text, _ in DANGER if CHECK.detect(text))

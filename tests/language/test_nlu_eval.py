@@ -42,8 +42,8 @@ class HeldOut:
 # Set 1's aggregate figures guided the thresholds (#15), so it now reads optimistic. Sets 2 and 3 were written
 # blind later by two other writers and only ever measured: they are the honest figures, printed at the end.
 SETS = (
-    HeldOut("held-out 1", HELDOUT, {"routing": 0.95, "recall": 0.98, "false_alarms": 0.03}, 600),
-    HeldOut("held-out 2", CORPORA / "heldout2", {"routing": 0.91, "recall": 0.96, "false_alarms": 0.06}, 300),
+    HeldOut("held-out 1", HELDOUT, {"routing": 0.95, "recall": 0.985, "false_alarms": 0.03}, 600),
+    HeldOut("held-out 2", CORPORA / "heldout2", {"routing": 0.915, "recall": 0.98, "false_alarms": 0.035}, 300),
     HeldOut("held-out 3", CORPORA / "heldout3", {"routing": 0.91, "recall": 0.94, "false_alarms": 0.06}, 300),
 )  # floors reached 2026-11-27
 
