@@ -35,6 +35,19 @@ SECRET = "test-channel-secret"
 DATA_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def trained_models() -> None:
+    """The language models, loaded or trained once before any test (what `kakehashi nlu train` does at deploy):
+    a served bot started by a test then finds them cached, whatever order the tests run in, instead of training
+    on a cold cache inside its readiness wait."""
+    from bot.language.danger import DangerCheck
+    from bot.language.intents import IntentModel
+
+    flows = Settings().flows_dir
+    IntentModel.load_or_train(flows / "nlu" / "routing.yaml")
+    DangerCheck.load(flows / "danger.yaml")
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("REDIS_URL"):
