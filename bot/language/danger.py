@@ -38,9 +38,10 @@ CONTACTS = {
 }
 # Violence that names a child as the one hurt (夫が娘を殴った) or present (子供の前で: witnessing DV is abuse,
 # 児童虐待防止法 2条4号) raises `child` too, so the reply offers 189.
+_CHILD_PRESENT = frozenset({"violence", "threat", "at_door", "confinement"})
 _CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|息子|赤ちゃん|赤ん坊|長男|長女|次男|次女|孫|乳児|幼児|"
                     r"小学生|中学生|園児)(?:[（(][^）)]{0,8}[）)])?"  # 娘（5歳）を
-                    r"(を|が|に|も|の前|まで|たち|ら|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
+                    r"(を|が|に|も|と|の前|まで|たち|ら|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
                     r"|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
 
 
@@ -275,8 +276,8 @@ class DangerCheck:
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
                     found.add(top)
-        if "violence" in found and _CHILD.search(clean):
-            found.add("child")
+        if found & _CHILD_PRESENT and _CHILD.search(clean):  # a child in the harm, the threat, at the door or
+            found.add("child")  # locked in with the writer is a child at risk: 189 too (CONTENT.md §9)
         return tuple(c for c in CATEGORIES if c in found)
 
     @staticmethod

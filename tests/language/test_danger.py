@@ -155,6 +155,10 @@ def test_danger_first_at_every_place_then_continue_where_it_was(flow: str, node:
         ("死にたい", ["0120-279-338", "0120-783-556", "0570-783-556"], ["189"]),
         ("子どもが殴られている", ["110", "189"], ["0120-279-338"]),
         ("家に来る", ["110", "0120-279-889"], ["189"]),
+        # a child in the threat, at the door or locked in with the writer is a child at risk: 189 too
+        ("元夫が今ドアの前にいて、子どもを連れて行くと叫んでる", ["110", "189"], []),
+        ("夫に子どもと一緒に部屋に閉じ込められています", ["110", "189"], []),
+        ("he says he will kill me and my kids tonight", ["110", "189"], []),
     ],
 )
 def test_each_kind_of_danger_gets_its_contacts(text: str, numbers: list[str], absent: list[str]) -> None:
