@@ -13,6 +13,7 @@ const LANGS = { English: "日本語", 日本語: "English" };  // what the switc
 
 let items = [];
 let generation = 0;  // bumped when the person changes: what a poll brings for the old one is dropped
+let switching = null;  // the request making a new person, while it is under way
 let polling = new AbortController();  // the poll under way, stopped when it asks for a person who left
 let sending = Promise.resolve();  // events go one after another, in the order the person acted
 let waitTimer, loadingTimer;
@@ -124,6 +125,7 @@ async function poll() {
   let pause = 0;
   for (;;) {
     if (pause) await new Promise((done) => setTimeout(done, pause));
+    if (switching) await switching.catch(() => {});  // a new person is being made: ask for them, not before
     const asked = generation;
     polling = new AbortController();
     try {
@@ -149,9 +151,15 @@ async function newUser() {
   quick.replaceChildren();
   hideLoading();
   setLang("English");
-  await post("new");
-  generation++;  // a poll that left before the new id was set asked for the old person:
-  polling.abort();  // don't wait out its 8 seconds
+  // No poll may be under way while the new id is set: one that left before could come back with the new
+  // person's first messages (the greeting) under the old generation, and they would be dropped, gone for good.
+  switching = post("new");
+  polling.abort();
+  try {
+    await switching;
+  } finally {
+    switching = null;
+  }
 }
 
 function setLang(next) {
