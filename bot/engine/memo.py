@@ -130,24 +130,21 @@ class Memo:
 
 def memo(turn: Turn, memo: Memo) -> Reply:
     """The memo as two messages (a neutral first line, then the memo), or a line saying there is nothing yet."""
-    body = memo.body(turn)
-    if body is None:
-        turn.say("memo.nothing_yet")
-        return turn.reply()
-    turn.say("memo.first_line")
-    turn.messages.append(Text(body))
-    return turn.reply((turn.command("memo_short"), turn.command("memo_share"), turn.command("continue"),
-                       turn.command("close")))
+    return _deliver(turn, memo.body(turn), "memo.first_line", ("memo_short", "memo_share", "continue", "close"))
 
 
 def summary(turn: Turn, memo: Memo) -> Reply:
-    text = memo.summary(turn)
+    return _deliver(turn, memo.summary(turn), "memo.summary_first_line", ("memo", "continue", "close"))
+
+
+def _deliver(turn: Turn, text: str | None, first_line: str, buttons: tuple[str, ...]) -> Reply:
+    """A neutral first line (what a notification shows), then the text and its buttons; or nothing yet."""
     if text is None:
         turn.say("memo.nothing_yet")
         return turn.reply()
-    turn.say("memo.summary_first_line")
+    turn.say(first_line)
     turn.messages.append(Text(text))
-    return turn.reply((turn.command("memo"), turn.command("continue"), turn.command("close")))
+    return turn.reply(tuple(turn.command(name) for name in buttons))
 
 
 def share(turn: Turn, memo: Memo) -> Reply:
