@@ -26,6 +26,12 @@ def hiragana(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA)
 
 
+@lru_cache(maxsize=8192)
+def _word(form: str) -> str:
+    """hiragana() of one dictionary form or reading: the same few thousand words recur in every message."""
+    return hiragana(form)
+
+
 @dataclass(frozen=True)
 class Token:
     surface: str  # as typed, NFKC and lower case
@@ -90,6 +96,6 @@ def analyze(text: str) -> Analysis:
             elif surface.isascii():
                 reading = surface  # Sudachi spells Latin letters out (he → えいちい); keep the word
             else:
-                reading = hiragana(m.reading_form() or surface)
-            tokens.append(Token(surface, hiragana(m.normalized_form()), reading, pos[0], pos[1]))
+                reading = _word(m.reading_form() or surface)
+            tokens.append(Token(surface, _word(m.normalized_form()), reading, pos[0], pos[1]))
     return Analysis(clean, tuple(tokens))

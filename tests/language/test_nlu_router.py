@@ -19,7 +19,8 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> IntentModel:
 
 
 @pytest.mark.parametrize("text", ["子供に会えません", "free legal consultation", "ほげ", "",
-                                  "夫と別居中で子供に会わせてもらえず、夫は浮気もしている"])
+                                  "夫と別居中で子供に会わせてもらえず、夫は浮気もしている",
+                                  "あいたいあいたい、会いたい会いたい!! i want to see my son, my son"])
 def test_the_fast_scorer_gives_scikit_learns_probabilities(model: IntentModel, text: str) -> None:
     expected = model.pipeline.predict_proba([text])[0]
     assert [round(p, 9) for p in model._fast.proba(text)] == [round(float(p), 9) for p in expected]
