@@ -41,7 +41,7 @@ CONTACTS = {
 _CHILD_PRESENT = frozenset({"violence", "threat", "at_door", "confinement"})
 _CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|息子|赤ちゃん|赤ん坊|長男|長女|次男|次女|孫|乳児|幼児|"
                     r"小学生|中学生|園児)(?:[（(][^）)]{0,8}[）)])?"  # 娘（5歳）を
-                    r"(を|が|に|も|と|の前|まで|たち|ら|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
+                    r"(を|が|に|も|と|の前|の目の前|のいる前|がいる前|まで|たち|ら|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
                     r"|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
 
 
@@ -186,6 +186,8 @@ CONFIRM = 0.15  # inside a legal question or a story told as history (昔, used 
 DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
 CHILD_HISTORY = 0.05  # a child's harm told as history in a legal question is quiet below this
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
+ALSO = 0.5  # once the alarm is up, the classifier's first category joins the patterns' from this probability:
+# 断ったのに夫がやめてくれない matches violence, but it is sexual violence (#8891) the reply must offer
 
 
 class DangerCheck:
@@ -276,6 +278,8 @@ class DangerCheck:
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
                     found.add(top)
+            if found:
+                found |= _also_meant(guess.ranked, found)
         if found & _CHILD_PRESENT and _CHILD.search(clean):  # a child in the harm, the threat, at the door or
             found.add("child")  # locked in with the writer is a child at risk: 189 too (CONTENT.md §9)
         return tuple(c for c in CATEGORIES if c in found)
@@ -341,6 +345,14 @@ class DangerCheck:
                 continue
             return False
         return False
+
+
+def _also_meant(ranked: Sequence[tuple[str, float]], found: set[str]) -> set[str]:
+    """The classifier's first danger category when it is sure of it and the patterns named another: a pattern
+    names the act (殴る → violence) while the words around it say who or what it is about (子供の目の前で → a child
+    at risk; 夜が怖い、やめてくれない → sexual violence). The alarm is already up: this only adds contacts."""
+    top, p = next(((c, p) for c, p in ranked if c != "none"), ("none", 0.0))
+    return {top} if top != "none" and p >= ALSO and top not in found else set()
 
 
 def _token_at(lemmas: str, end: int) -> int:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
-from bot.language.danger import CONTACTS, DangerCheck, contacts_for
+from bot.language.danger import ALSO, CONTACTS, DangerCheck, _also_meant, contacts_for
 from bot.settings import Settings
 from bot.wiring import build_engine
 
@@ -93,6 +93,19 @@ def test_a_hurt_child_calls_for_189_and_sexual_violence_for_8891() -> None:
     assert "child" in contacts_for(CHECK.detect("夫が息子を殴った"))
     assert "child" in contacts_for(CHECK.detect("子どもが殴られている"))
     assert contacts_for(CHECK.detect("レイプされた")) == ["police", "onestop"]
+
+
+def test_the_classifier_adds_the_category_it_is_sure_of_to_the_patterns_one() -> None:
+    sure = (("sexual_violence", ALSO + 0.1), ("none", 0.2), ("violence", 0.1))
+    assert _also_meant(sure, {"violence"}) == {"sexual_violence"}
+    assert _also_meant(sure, {"sexual_violence"}) == set()
+    assert _also_meant((("child", ALSO - 0.1), ("none", 0.5)), {"violence"}) == set()
+    assert _also_meant((("none", 0.6), ("suicide", 0.4)), {"violence"}) == set()
+
+
+def test_violence_in_front_of_a_child_calls_for_189() -> None:
+    assert "child" in CHECK.detect("子供の目の前で夫が私を殴ります")
+    assert "child" in CHECK.detect("息子のいる前で殴られた")
 
 
 @pytest.mark.parametrize(("typed", "number", "uris"), [
