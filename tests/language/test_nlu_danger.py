@@ -132,3 +132,19 @@ def test_odd_text_never_breaks_a_turn(text: str) -> None:
     s = Session()
     reply = ENGINE.step(s, Incoming("text", text))
     assert reply.messages and "こちらの都合" not in reply.messages[0].text
+
+
+def test_kana_ima_in_a_polite_past_is_not_now() -> None:
+    """もらいました holds いま: read as now it lifted the history veto on 前の夫から暴力を受けて…"""
+    from bot.language.danger import _NOW, _URGENT
+    for typed in ("保護命令を出してもらいました", "養育費を払いました", "そう思いました"):
+        assert not CHECK.context.now.search(typed) and not _NOW.search(typed) and not _URGENT.search(typed)
+    assert CHECK.context.now.search("いま殴られてる") and _NOW.search("いま家の前にいる")
+    assert CHECK.detect("前の夫から暴力を受けて保護命令を出してもらいました。更新したい") == ()
+
+
+def test_someone_elses_suicide_told_beside_the_law_is_quiet_but_the_writers_own_is_not() -> None:
+    assert CHECK.detect("友人が自ら命を絶って、ショックで離婚の手続きが進みません") == ()
+    assert "suicide" in CHECK.detect("父が自殺しました。私も死にたい")
+    assert "suicide" in CHECK.detect("私、昨日自殺未遂をしました。離婚の相談をしたいです")
+    assert "suicide" in CHECK.detect("弟が自殺未遂をした。私も消えたい")
