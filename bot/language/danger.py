@@ -42,6 +42,7 @@ _CHILD_PRESENT = frozenset({"violence", "threat", "at_door", "confinement"})
 _CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|息子|赤ちゃん|赤ん坊|長男|長女|次男|次女|孫|乳児|幼児|"
                     r"小学生|中学生|園児)(?:[（(][^）)]{0,8}[）)])?"  # 娘（5歳）を
                     r"(を|が|に|も|と|の前|の目の前|のいる前|がいる前|まで|たち|ら|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
+                    r"|(?:うち|ウチ)の(?:子|こ)(?!と)"  # うちの子、旦那にしばかれとる: "my child" whatever follows
                     r"|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
 
 
@@ -176,6 +177,9 @@ _MYSELF = re.compile(r"(私|わたし|あたし|僕|ぼく|俺|おれ|自分|う
 # A wish of one's own, read over fold() (no spaces): 死にたい, 消えてしまいたい, want to die.
 _WISH = re.compile(r"(しに|死に|4に|たひに|きえ|消え|いなくなり|らくになり|楽になり|終わりにし|おわりにし|"
                    r"終わらせ|おわらせ)(ちゃい|てしまい)?(たい|たく)|wantto(die|disappear|end)|killmyself")
+# "What do I do if…" asks about a case, like a legal question (暴力をふるわれたら、まず何をすればいいですか)
+_WHAT_IF = re.compile(r"(たら|れば|場合|ときは|時は)[、,]?\s*(まず|どう|どこ|何|なに|誰|だれ)[^。!！]{0,20}(か|[?？])"
+                      r"|\bwhat (should|do|can) i do if\b", re.I)
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
@@ -282,7 +286,8 @@ class DangerCheck:
                 found.discard("suicide")
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
-            elif (danger >= self._alarm_at(legal and not now, asked or told_before) and not found
+            elif (danger >= self._alarm_at((legal or _WHAT_IF.search(clean) is not None) and not now,
+                                           asked or told_before) and not found
                   and _enough_words(clean)):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE

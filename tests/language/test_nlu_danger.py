@@ -148,3 +148,19 @@ def test_someone_elses_suicide_told_beside_the_law_is_quiet_but_the_writers_own_
     assert "suicide" in CHECK.detect("父が自殺しました。私も死にたい")
     assert "suicide" in CHECK.detect("私、昨日自殺未遂をしました。離婚の相談をしたいです")
     assert "suicide" in CHECK.detect("弟が自殺未遂をした。私も消えたい")
+
+
+def test_uchi_no_ko_names_a_child_whatever_follows() -> None:
+    """うちの子、… carries no particle after 子: the child is still the one hurt, so 189 joins."""
+    assert "child" in CHECK.detect("ウチの子、旦那にしばかれとる")
+    assert "child" in CHECK.detect("うちのこがたたかれてる")
+    assert "child" not in CHECK.detect("夫にたたかれた。うちのことは誰も知らない")
+
+
+def test_what_to_do_if_is_a_question_about_a_case_not_danger_now() -> None:
+    from bot.language.danger import _WHAT_IF
+    assert _WHAT_IF.search("夫に暴力をふるわれたら、まず何をすればいいですか")
+    assert _WHAT_IF.search("What should I do if he comes back?")
+    assert not _WHAT_IF.search("殴られたらどうしよう")  # a fear, not a question about a case
+    assert CHECK.detect("夫に暴力をふるわれたら、まず何をすればいいですか") == ()
+    assert "violence" in CHECK.detect("殴られたらどうしよう")
