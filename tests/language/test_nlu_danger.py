@@ -164,3 +164,13 @@ def test_what_to_do_if_is_a_question_about_a_case_not_danger_now() -> None:
     assert not _WHAT_IF.search("殴られたらどうしよう")  # a fear, not a question about a case
     assert CHECK.detect("夫に暴力をふるわれたら、まず何をすればいいですか") == ()
     assert "violence" in CHECK.detect("殴られたらどうしよう")
+
+
+@pytest.mark.parametrize("typed", ["元夫から「居場所わかってるからな」とLINEが来た", "「逃げられると思うなよ」ってメール",
+                                   "夜道に気をつけろよって言われた", "「子どもがどうなってもいいのか」と言われた"])
+def test_veiled_threats_are_threats(typed: str) -> None:
+    assert "threat" in CHECK.detect(typed)
+
+
+def test_knowing_an_address_is_no_threat_without_its_menace() -> None:
+    assert CHECK.detect("元夫の住所を知っているので、書類を送ってもいいですか") == ()
