@@ -174,3 +174,9 @@ def test_veiled_threats_are_threats(typed: str) -> None:
 
 def test_knowing_an_address_is_no_threat_without_its_menace() -> None:
     assert CHECK.detect("元夫の住所を知っているので、書類を送ってもいいですか") == ()
+
+
+def test_tired_of_living_in_kana_is_suicide() -> None:
+    assert "suicide" in CHECK.detect("いきるのつかれた")
+    assert "suicide" in CHECK.detect("生きることに疲れた")
+    assert CHECK.detect("生きるのがやっと、養育費も少ない。増額できますか") == ()
