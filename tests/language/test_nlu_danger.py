@@ -166,8 +166,9 @@ def test_what_to_do_if_is_a_question_about_a_case_not_danger_now() -> None:
     assert "violence" in CHECK.detect("殴られたらどうしよう")
 
 
-@pytest.mark.parametrize("typed", ["元夫から「居場所わかってるからな」とLINEが来た", "「逃げられると思うなよ」ってメール",
-                                   "夜道に気をつけろよって言われた", "「子どもがどうなってもいいのか」と言われた"])
+@pytest.mark.parametrize("typed", [
+    "元夫から「居場所わかってるからな」とLINEが来た", "「逃げられると思うなよ」ってメール",
+    "夜道に気をつけろよって言われた", "「子どもがどうなってもいいのか」と言われた"])
 def test_veiled_threats_are_threats(typed: str) -> None:
     assert "threat" in CHECK.detect(typed)
 
