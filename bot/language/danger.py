@@ -41,7 +41,8 @@ CONTACTS = {
 _CHILD_PRESENT = frozenset({"violence", "threat", "at_door", "confinement"})
 _CHILD = re.compile(r"((?<![様調椅帽菓])子|子供|子ども|こども|娘|息子|赤ちゃん|赤ん坊|長男|長女|次男|次女|孫|乳児|幼児|"
                     r"小学生|中学生|園児)(?:[（(][^）)]{0,8}[）)])?"  # 娘（5歳）を
-                    r"(を|が|に|も|と|の前|まで|たち|ら|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
+                    r"(を|が|に|も|と|の前|の目の前|のいる前|がいる前|まで|たち|ら|の(?:体|顔|頭|背中|腕|足|お尻|首|手|脚))"
+                    r"|(?:うち|ウチ)の(?:子|こ)(?!と)"  # うちの子、旦那にしばかれとる: "my child" whatever follows
                     r"|\b(my|our|the) (child|children|kid|kids|son|daughter|baby)\b")
 
 
@@ -160,7 +161,7 @@ _AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:とは
                          r"の定義|の意味|という言葉|は違法|は犯罪|は罪|って違法|って犯罪|罪|は法律|の件で|の相談)")
 _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
                              r"(?:ない|なく|ません|なかつ|ず|ば|たら|なら|とは|について|ばあい|場合)")
-_URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ"
+_URGENT = re.compile(r"(?<![てで])(今|いま(?!し|いち))(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ"
                      r"|から(?:でも)?[^。！？!?]{0,12}(?:請求|申し?立|手続|間に合|離婚|調停|相談|でき))|"
                      r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
                      r"\b(right now|now|tonight|today)\b")
@@ -168,9 +169,17 @@ _URGENT = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|�
 # Threats stay: 「死ね」と言われた is said TO the writer.
 REPORTED_QUIET = {"suicide"}
 _SAID = re.compile(r"^(?:よ|ね|な|とか)?(?:と|って|つて)(?:言|い[つっわ]|ゆ[つっ]|脅|騒|わめ|喚)")
-# Now said in words: the classifier's doubt does not silence a pattern then.
-_NOW = re.compile(r"(?<![てで])(今|いま)(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から)|さっき|先ほど|"
-                  r"今日|今朝|今夜|\b(right now|tonight)\b")
+# Now said in words: the classifier's doubt does not silence a pattern then. いま in kana is not now in the
+# polite past of a verb (もらいました, 思いました): いまし is never read as now.
+_NOW = re.compile(r"(?<![てで])(今|いま(?!し|いち))(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から)|"
+                  r"さっき|先ほど|今日|今朝|今夜|\b(right now|tonight)\b")
+_MYSELF = re.compile(r"(私|わたし|あたし|僕|ぼく|俺|おれ|自分|うち)(も|は|が|、)|\b(i|i've|i'm)\b", re.I)  # the writer
+# A wish of one's own, read over fold() (no spaces): 死にたい, 消えてしまいたい, want to die.
+_WISH = re.compile(r"(しに|死に|4に|たひに|きえ|消え|いなくなり|らくになり|楽になり|終わりにし|おわりにし|"
+                   r"終わらせ|おわらせ)(ちゃい|てしまい)?(たい|たく)|wantto(die|disappear|end)|killmyself")
+# "What do I do if…" asks about a case, like a legal question (暴力をふるわれたら、まず何をすればいいですか)
+_WHAT_IF = re.compile(r"(たら|れば|場合|ときは|時は)[、,]?\s*(まず|どう|どこ|何|なに|誰|だれ)[^。!！]{0,20}(か|[?？])"
+                      r"|\bwhat (should|do|can) i do if\b", re.I)
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
@@ -186,6 +195,8 @@ CONFIRM = 0.15  # inside a legal question or a story told as history (昔, used 
 DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
 CHILD_HISTORY = 0.05  # a child's harm told as history in a legal question is quiet below this
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
+ALSO = 0.5  # once the alarm is up, the classifier's first category joins the patterns' from this probability:
+# 断ったのに夫がやめてくれない matches violence, but it is sexual violence (#8891) the reply must offer
 
 
 class DangerCheck:
@@ -268,14 +279,22 @@ class DangerCheck:
             # 後で返信します) is not someone at the door, unless the classifier also reads danger.
             if danger < CONFIRM and ctx.planned.search(clean):
                 found.discard("at_door")
+            # Someone else's death or attempt told beside the law (弟が自殺未遂をして、離婚の話は後回し) is quiet
+            # too when nothing else reads as danger and the writer names no wish or self (死にたい。遺族年金は).
+            if legal and danger < DOUBT and ctx.death.search(clean) and not (
+                    _NOW.search(clean) or _MYSELF.search(clean) or _WISH.search(fold(clean))):
+                found.discard("suicide")
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
-            elif (danger >= self._alarm_at(legal and not now, asked or told_before) and not found
+            elif (danger >= self._alarm_at((legal or _WHAT_IF.search(clean) is not None) and not now,
+                                           asked or told_before) and not found
                   and _enough_words(clean)):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
                     found.add(top)
+            if found:
+                found |= _also_meant(guess.ranked, found)
         if found & _CHILD_PRESENT and _CHILD.search(clean):  # a child in the harm, the threat, at the door or
             found.add("child")  # locked in with the writer is a child at risk: 189 too (CONTENT.md §9)
         return tuple(c for c in CATEGORIES if c in found)
@@ -341,6 +360,14 @@ class DangerCheck:
                 continue
             return False
         return False
+
+
+def _also_meant(ranked: Sequence[tuple[str, float]], found: set[str]) -> set[str]:
+    """The classifier's first danger category when it is sure of it and the patterns named another: a pattern
+    names the act (殴る → violence) while the words around it say who or what it is about (子供の目の前で → a child
+    at risk; 夜が怖い、やめてくれない → sexual violence). The alarm is already up: this only adds contacts."""
+    top, p = next(((c, p) for c, p in ranked if c != "none"), ("none", 0.0))
+    return {top} if top != "none" and p >= ALSO and top not in found else set()
 
 
 def _token_at(lemmas: str, end: int) -> int:

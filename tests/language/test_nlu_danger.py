@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
-from bot.language.danger import CONTACTS, DangerCheck, contacts_for
+from bot.language.danger import ALSO, CONTACTS, DangerCheck, _also_meant, contacts_for
 from bot.settings import Settings
 from bot.wiring import build_engine
 
@@ -95,6 +95,19 @@ def test_a_hurt_child_calls_for_189_and_sexual_violence_for_8891() -> None:
     assert contacts_for(CHECK.detect("レイプされた")) == ["police", "onestop"]
 
 
+def test_the_classifier_adds_the_category_it_is_sure_of_to_the_patterns_one() -> None:
+    sure = (("sexual_violence", ALSO + 0.1), ("none", 0.2), ("violence", 0.1))
+    assert _also_meant(sure, {"violence"}) == {"sexual_violence"}
+    assert _also_meant(sure, {"sexual_violence"}) == set()
+    assert _also_meant((("child", ALSO - 0.1), ("none", 0.5)), {"violence"}) == set()
+    assert _also_meant((("none", 0.6), ("suicide", 0.4)), {"violence"}) == set()
+
+
+def test_violence_in_front_of_a_child_calls_for_189() -> None:
+    assert "child" in CHECK.detect("子供の目の前で夫が私を殴ります")
+    assert "child" in CHECK.detect("息子のいる前で殴られた")
+
+
 @pytest.mark.parametrize(("typed", "number", "uris"), [
     ("レイプされた", "#8891", ["tel:110"]), ("夫が娘を殴った", "189", ["tel:110", "tel:0120279889", "tel:189"])])
 def test_the_danger_reply_offers_the_window_and_its_call_buttons(typed: str, number: str, uris: list[str]) -> None:
@@ -119,3 +132,52 @@ def test_odd_text_never_breaks_a_turn(text: str) -> None:
     s = Session()
     reply = ENGINE.step(s, Incoming("text", text))
     assert reply.messages and "こちらの都合" not in reply.messages[0].text
+
+
+def test_kana_ima_in_a_polite_past_is_not_now() -> None:
+    """もらいました holds いま: read as now it lifted the history veto on 前の夫から暴力を受けて…"""
+    from bot.language.danger import _NOW, _URGENT
+    for typed in ("保護命令を出してもらいました", "養育費を払いました", "そう思いました"):
+        assert not CHECK.context.now.search(typed) and not _NOW.search(typed) and not _URGENT.search(typed)
+    assert CHECK.context.now.search("いま殴られてる") and _NOW.search("いま家の前にいる")
+    assert CHECK.detect("前の夫から暴力を受けて保護命令を出してもらいました。更新したい") == ()
+
+
+def test_someone_elses_suicide_told_beside_the_law_is_quiet_but_the_writers_own_is_not() -> None:
+    assert CHECK.detect("友人が自ら命を絶って、ショックで離婚の手続きが進みません") == ()
+    assert "suicide" in CHECK.detect("父が自殺しました。私も死にたい")
+    assert "suicide" in CHECK.detect("私、昨日自殺未遂をしました。離婚の相談をしたいです")
+    assert "suicide" in CHECK.detect("弟が自殺未遂をした。私も消えたい")
+
+
+def test_uchi_no_ko_names_a_child_whatever_follows() -> None:
+    """うちの子、… carries no particle after 子: the child is still the one hurt, so 189 joins."""
+    assert "child" in CHECK.detect("ウチの子、旦那にしばかれとる")
+    assert "child" in CHECK.detect("うちのこがたたかれてる")
+    assert "child" not in CHECK.detect("夫にたたかれた。うちのことは誰も知らない")
+
+
+def test_what_to_do_if_is_a_question_about_a_case_not_danger_now() -> None:
+    from bot.language.danger import _WHAT_IF
+    assert _WHAT_IF.search("夫に暴力をふるわれたら、まず何をすればいいですか")
+    assert _WHAT_IF.search("What should I do if he comes back?")
+    assert not _WHAT_IF.search("殴られたらどうしよう")  # a fear, not a question about a case
+    assert CHECK.detect("夫に暴力をふるわれたら、まず何をすればいいですか") == ()
+    assert "violence" in CHECK.detect("殴られたらどうしよう")
+
+
+@pytest.mark.parametrize("typed", [
+    "元夫から「居場所わかってるからな」とLINEが来た", "「逃げられると思うなよ」ってメール",
+    "夜道に気をつけろよって言われた", "「子どもがどうなってもいいのか」と言われた"])
+def test_veiled_threats_are_threats(typed: str) -> None:
+    assert "threat" in CHECK.detect(typed)
+
+
+def test_knowing_an_address_is_no_threat_without_its_menace() -> None:
+    assert CHECK.detect("元夫の住所を知っているので、書類を送ってもいいですか") == ()
+
+
+def test_tired_of_living_in_kana_is_suicide() -> None:
+    assert "suicide" in CHECK.detect("いきるのつかれた")
+    assert "suicide" in CHECK.detect("生きることに疲れた")
+    assert CHECK.detect("生きるのがやっと、養育費も少ない。増額できますか") == ()
