@@ -38,9 +38,20 @@ def match_option(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str
                 continue
             if w == said:
                 return option_id
-            if len(w) >= 2 and w in said and (best is None or len(w) > best[0]):
+            if len(w) >= 2 and w in said and (best is None or len(w) > best[0]) and not negated(said, w):
                 best = (len(w), option_id)
     return best[1] if best else None
+
+
+# What turns a contained word around: 離婚して|ない, 離婚する|つもりはない, 会いたがって|ません.
+_NEGATION_AFTER = re.compile(r"^(ない|なかった|ません|ず|ぬ|ん|ねえ|ねー|へん|ひん|じゃない|ではない|てない|ていない|"
+                             r"しない|しません|してない|していない|つもりはない|つもりない|気はない|予定はない|わけじゃない)")
+
+
+def negated(said: str, word: str) -> bool:
+    """Whether every place `word` occurs in `said` is followed by a negation (then it means the opposite)."""
+    ends = [m.end() for m in re.finditer(re.escape(word), said)]
+    return bool(ends) and all(_NEGATION_AFTER.match(said[end:]) for end in ends)
 
 
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")

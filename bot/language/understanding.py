@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot.language.morph import analyze
-from bot.language.parse import parse_when
+from bot.language.parse import negated, parse_when
 
 # A date as people write it inside a sentence (NFKC, lower case); bot.language.parse.parse_when reads it.
 DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}[年/.\-]\d{1,2}(?:月|[/.\-])?(?:\d{1,2}日?)?(?:頃|ごろ|ころ|末|初め)?"
@@ -30,24 +30,46 @@ DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}[年/.\-]\d{1,2}(?:月|[/.\-
 YES = {"はい", "うん", "ええ", "そう", "そうです", "ある", "あります", "あった", "ありました", "いる", "います",
        "いた",
        "してる", "している", "した", "しました", "yes", "yeah", "yep", "yup", "sure", "y", "ok", "そのとおり", "せやな",
-       "はーい", "はいっ", "うんうん", "もちろん", "多分そう", "たぶんそう", "あったよ", "あるよ", "あったと思う"}
+       "はーい", "はいっ", "うんうん", "もちろん", "多分そう", "たぶんそう", "あったよ", "あるよ", "あったと思う",
+       "あります", "ありましたね", "ある程度", "たまに", "時々", "ときどき", "少し", "すこし", "あるある",
+       "おる", "おった", "あるで", "あったで", "そうだ", "そうなんです", "そうだね", "それです", "absolutely", "ofcourse",
+       "yesitis", "yesthereis", "yesthereare", "sometimes", "alittle", "abit"}
 NO = {"いいえ", "いえ", "いや", "ううん", "ない", "ないです", "ありません", "なかった", "なかったです",
       "ありませんでした", "いない", "いません", "特に", "とくに", "特にない", "特にないです", "特になし", "なし",
       "無し", "全然", "ぜんぜん",
       "まったく", "全く", "ほとんどない", "no", "nope", "nah", "n", "none", "not really", "never", "していない",
-      "してない", "しなかった", "ほぼない", "ほぼなかった", "いいや", "ちがう", "違う", "違います"}
-_NEG_LABEL = re.compile(r"(ない|なかった|なし|いいえ|いない|ません|not|no\b|never|none)", re.I)
+      "してない", "しなかった", "ほぼない", "ほぼなかった", "いいや", "ちがう", "違う", "違います", "無い", "無かった",
+      "nothing", "notatall", "notreally", "nothinglikethat", "いえいえ", "ないない", "ないっす", "なーい", "ねえ", "ねー",
+      "おらん", "おらへん", "あらへん", "ないわ", "なかったわ", "ぜんぜんない", "全然ない", "一度もない", "いちども",
+      "一度も", "特にありません", "特になかった", "とくにない", "まだない", "まだしてない"}
+_NEG_LABEL = re.compile(r"(ない|なかった|なし|いいえ|いない|ません|未満|まだ|not|no\b|never|none)", re.I)
+_YES_FIRST = re.compile(r"^(はい|yes)", re.I)
+_NO_FIRST = re.compile(r"^(いいえ|no\b)", re.I)
+# English answers lead with their polarity: "no, not really", "yes we did", "nope, nothing".
+_EN_NO = re.compile(r"^(no|nope|nah|not|never|nothing|none)\b", re.I)
+_EN_YES = re.compile(r"^(yes|yeah|yep|yup|sure|there was|we did|i did|he did|she did)\b", re.I)
 _STRIP = re.compile(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜ー−\-]+")
 _CONTENT = {"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞"}
 _WEAK_LEMMAS = {"為る", "居る", "有る", "成る", "ある", "いる", "する", "こと", "事", "もの", "物", "の", "よう", "様"}
 
 
+_AGE = re.compile(r"(?<=\d)(才|さい|sai)")
+_MONTHS = re.compile(r"(?<=\d)(ヶ|ケ|カ|ヵ|ｶ|箇|か)?月(間)?")
+
+
 def _norm(text: str) -> str:
-    return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
+    """Width, case and punctuation folded; 5才/5さい → 5歳 and 3ヶ月/3カ月/3月間 → 3か月, spelled one way."""
+    said = _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _MONTHS.sub("か月", _AGE.sub("歳", said))
 
 
 def polarity(text: str) -> str | None:
     """"yes", "no" or None for a short answer: いいえ, ないです, 特に, あった, ありません, nope…"""
+    plain = unicodedata.normalize("NFKC", text).strip().lower()
+    if _EN_NO.match(plain):
+        return "no"
+    if _EN_YES.match(plain):
+        return "yes"
     said = _norm(text)
     if not said or len(said) > 16:
         return None
@@ -68,6 +90,16 @@ def polarity(text: str) -> str | None:
     if tokens[0].lemma in ("有る", "居る", "ある", "いる") or tokens[0].surface in ("はい", "うん", "ええ"):
         return "yes"
     return None
+
+
+def _signs(options: Sequence[OptionText]) -> dict[str, str]:
+    """Each option's polarity: a label that starts with はい/いいえ says it, else a negation in it means "no".
+    Of two options where one label starts with はい (はい、危ない｜いまは大丈夫), the other is the "no"."""
+    signs = {o.id: ("yes" if _YES_FIRST.match(o.label) else "no" if _NO_FIRST.match(o.label) or
+                    _NEG_LABEL.search(o.label) else "yes") for o in options}
+    if len(options) == 2 and sum(bool(_YES_FIRST.match(o.label)) for o in options) == 1:
+        signs = {o.id: ("yes" if _YES_FIRST.match(o.label) else "no") for o in options}
+    return signs
 
 
 def content_lemmas(text: str) -> set[str]:
@@ -117,9 +149,19 @@ class Understanding:
         for oid, ws in words.items():  # an example said exactly
             if any(_norm(w) == said for w in ws):
                 return oid
+        heard = analyze(text).reading
+        if len(heard) >= 2:  # the same words in other letters: べっきょちゅう = 別居中, りこんご = 離婚後
+            by_sound = {oid for oid, ws in words.items() if any(analyze(w).reading == heard for w in ws)}
+            if len(by_sound) == 1:
+                return by_sound.pop()
+        if len(options) == 2:  # 「大丈夫じゃない」 negates one option's own word: it means the other one
+            denied = {oid for oid, ws in words.items()
+                      if any(len(_norm(w)) >= 2 and not _NEG_LABEL.search(w) and negated(said, _norm(w)) for w in ws)}
+            if len(denied) == 1:
+                return next(o.id for o in options if o.id not in denied)
         pol = polarity(text)
         if pol:
-            signs = {o.id: ("no" if _NEG_LABEL.search(o.label) else "yes") for o in options}
+            signs = _signs(options)
             chosen = [oid for oid, sign in signs.items() if sign == pol]
             if len(options) == 2 and len(chosen) == 1:
                 return chosen[0]
@@ -137,6 +179,12 @@ class Understanding:
             pairs = [(_norm(w), oid) for oid, ws in words.items() for w in ws if len(_norm(w)) >= 3]
             close = difflib.get_close_matches(said, [w for w, _ in pairs], n=2, cutoff=0.75)
             found = {oid for w, oid in pairs if w in close}
+            if len(found) == 1:
+                return found.pop()
+        if len(heard) >= 4:  # a typo in kana: りこんしまた, べっきょちゅ
+            pairs = [(analyze(w).reading, oid) for oid, ws in words.items() for w in ws]
+            close = difflib.get_close_matches(heard, [r for r, _ in pairs if len(r) >= 4], n=2, cutoff=0.8)
+            found = {oid for r, oid in pairs if r in close}
             if len(found) == 1:
                 return found.pop()
         return None

@@ -76,3 +76,38 @@ def test_a_date_in_the_first_message_answers_the_date_question() -> None:
     assert "「DV・モラハラ」「もう離婚した」「2023年3月1日〜2023年3月31日」" in reply.messages[0].text
     assert (s.flow, s.state) == ("consolation", "harm_date")  # what is left to ask: when the harm was known
     assert s.answers["divorce_date"] == "2023-03-01" and s.answers["divorce_date_approx"] is True
+
+
+DANGER_NOW = [OptionText("yes", "はい、危ない", ["はい、危ない", "はい", "yes"]),
+              OptionText("no", "いまは大丈夫", ["いまは大丈夫", "大丈夫", "no"])]
+
+
+@pytest.mark.parametrize(("typed", "option"), [
+    ("いいえ", "no"), ("no, not really", "no"), ("はい", "yes"), ("yes", "yes"),
+    ("大丈夫じゃない", "yes"), ("安全じゃないです", "yes"), ("危なくないです", "no"), ("いいえ、大丈夫", "no")])
+def test_of_two_options_one_starting_with_hai_the_other_is_the_no(typed: str, option: str) -> None:
+    assert NLU.option(typed, "protection_order", "danger_now", DANGER_NOW) == option
+
+
+@pytest.mark.parametrize(("typed", "option"), [
+    ("べっきょちゅう", "separated"), ("べっきょしてる", "separated"), ("ベッキョチュウ", "separated"),
+    ("りこんご", "divorced"), ("りこんしました", "divorced"), ("りこんしまた", "divorced")])
+def test_an_answer_in_kana_is_heard_like_the_same_words_in_kanji(typed: str, option: str) -> None:
+    stage = [OptionText("separated", "別居中", ["別居中", "別居"]),
+             OptionText("divorced", "離婚した後", ["離婚した後"])]
+    assert NLU.option(typed, "visitation", "stage", stage) == option
+
+
+@pytest.mark.parametrize(("typed", "option"), [
+    ("5才", "young"), ("5さい", "young"), ("2歳", "young"), ("小3", "young"), ("14歳", "older"), ("高1", "older")])
+def test_an_age_is_read_in_the_ways_people_write_it(typed: str, option: str) -> None:
+    ages = [OptionText("young", "10歳くらいまで", ["10歳くらいまで"]),
+            OptionText("older", "10歳くらいより上", ["10歳くらいより上"])]
+    assert NLU.option(typed, "visitation", "child_age", ages) == option
+
+
+@pytest.mark.parametrize(("typed", "sign"), [
+    ("no, not really", "no"), ("nope, nothing", "no"), ("yes we did", "yes"), ("nothing", "no"), ("無かった", "no"),
+    ("たまに", "yes"), ("特にありません", "no")])
+def test_polarity_of_english_and_more_japanese(typed: str, sign: str) -> None:
+    assert polarity(typed) == sign

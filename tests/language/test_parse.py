@@ -96,3 +96,12 @@ def test_no_date_or_a_future_one_is_refused(typed: str) -> None:
     from bot.language.parse import parse_when
 
     assert parse_when(typed, TODAY) is None
+
+
+def test_a_word_followed_by_its_negation_does_not_choose_its_option() -> None:
+    stage = [("separated", ["別居中", "まだ離婚していない"]), ("divorced", ["離婚した後", "離婚して"])]
+    assert match_option("まだ離婚してない", stage) is None
+    assert match_option("離婚してます", stage) == "divorced"
+    divorce = [("divorcing", ["離婚する"]), ("staying", ["離婚はしない"])]
+    assert match_option("離婚するつもりはない", divorce) is None
+    assert match_option("来年離婚する予定", divorce) == "divorcing"
