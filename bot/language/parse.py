@@ -48,10 +48,15 @@ _NEGATION_AFTER = re.compile(r"^(ない|なかった|ません|ず|ぬ|ん|ね�
                              r"しない|しません|してない|していない|つもりはない|つもりない|気はない|予定はない|わけじゃない)")
 
 
+def negation_follows(rest: str) -> bool:
+    """Whether the words right after something negate it: 離婚して|ない, 離婚する|つもりはない."""
+    return _NEGATION_AFTER.match(rest) is not None
+
+
 def negated(said: str, word: str) -> bool:
     """Whether every place `word` occurs in `said` is followed by a negation (then it means the opposite)."""
     ends = [m.end() for m in re.finditer(re.escape(word), said)]
-    return bool(ends) and all(_NEGATION_AFTER.match(said[end:]) for end in ends)
+    return bool(ends) and all(negation_follows(said[end:]) for end in ends)
 
 
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
@@ -226,6 +231,9 @@ def _span(s: str, today: date) -> tuple[date, date] | None:  # noqa: C901 - one 
     if m and m.group(2) in _MONTHS_EN:
         first, last = _PART.get(m.group(1) or "", (1, 31))
         return _month_span(int(m.group(3)), _MONTHS_EN[m.group(2)], first, last)
+    if re.fullmatch(r"(in )?(19|20)\d\d", s):  # "2023", "in 2023": a year written alone
+        y = int(s[-4:])
+        return date(y, 1, 1), date(y, 12, 31)
     # era or western year alone, with an optional season or part: 令和5年, 2023年, 2023年の春, 令和5年3月末
     m = re.fullmatch(r"(令和|平成|昭和|r|h|s)?(\d{1,4}|元)年(?:の)?(春|夏|秋|冬)?", compact)
     if m:

@@ -16,15 +16,17 @@ from pathlib import Path
 
 import yaml
 
-from bot.language.morph import analyze
-from bot.language.parse import negated, parse_when
+from bot.language.morph import analyze, hiragana
+from bot.language.parse import negated, negation_follows, parse_when
 
 # A date as people write it inside a sentence (NFKC, lower case); bot.language.parse.parse_when reads it.
 DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}[年/.\-]\d{1,2}(?:月|[/.\-])?(?:\d{1,2}日?)?(?:頃|ごろ|ころ|末|初め)?"
               r"|(?:令和|平成|r|h)?(?:\d{1,4}|元)年(?:の?[春夏秋冬])?"
               r"|(?:去年|昨年|今年|おととし|一昨年)(?:の?[春夏秋冬]|の?(?:初め|はじめ|前半|後半|末|暮れ))?"
               r"|先々月|先月|(?:\d+|半|[一二三四五六七八九十]+)(?:年|か月|ヶ月|カ月|週間|日)半?(?:くらい|ほど|ぐらい)?前"
-              r"|[a-z]+ \d{1,2},? \d{4}|\d{1,2} [a-z]+ \d{4}|\d{1,2}月\d{1,2}日")
+              r"|[a-z]+ \d{1,2},? \d{4}|\d{1,2} [a-z]+ \d{4}|\d{1,2}月\d{1,2}日"
+              r"|きょねん|ことし|last year|this year|(?:a|an|\d+) (?:years?|months?) ago"
+              r"|(?<!\d)(?:19|20)\d\d(?![\d年/.\-])")
 
 # Short answers that mean yes or no to a question whose two options are statements (あった｜なかった).
 YES = {"はい", "うん", "ええ", "そう", "そうです", "ある", "あります", "あった", "ありました", "いる", "います",
@@ -194,19 +196,18 @@ class Understanding:
         """{node: option} for the questions of `flow` that the message already answers, e.g.
         「夫のDVが原因で離婚しました」 → ground: dv, divorce: divorced; and {node: "date:EARLIEST:LATEST"} for a
         date question whose cue names a date (「2023年3月に離婚」). Only unambiguous cues count."""
-        clean = unicodedata.normalize("NFKC", text).lower()
+        clean = hiragana(text)  # NFKC, lower case, katakana as hiragana (cues are folded the same way)
         lemmas = analyze(text).lemmas
         found: dict[str, str] = {}
         for node, cues in (self.dates.get(flow) or {}).items():
             for cue in cues or ():
-                m = re.search(cue.replace("{date}", f"(?P<when>{DATE_WORDS})"), clean) if today else None
+                m = re.search(_fold(cue).replace("{date}", f"(?P<when>{DATE_WORDS})"), clean) if today else None
                 when = parse_when(m.group("when"), today) if m and today else None
                 if when is not None:
                     found[node] = f"date:{when.earliest.isoformat()}:{when.latest.isoformat()}"
                     break
         for node, options in (self.slots.get(flow) or {}).items():
-            hits = [oid for oid, cues in options.items()
-                    if any(re.search(c, clean) or re.search(c, lemmas) for c in cues or ())]
+            hits = [oid for oid, cues in options.items() if any(_said(_fold(c), clean, lemmas) for c in cues or ())]
             if len(hits) == 1:
                 found[node] = hits[0]
         return found
@@ -218,6 +219,21 @@ class Understanding:
             return "none", ()
         decision = self.router.decide(text)  # type: ignore[attr-defined]
         return decision.kind, decision.intents
+
+
+_KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+
+
+def _fold(cue: str) -> str:
+    """A cue folded like the text: katakana as hiragana (ベッキョ meets べっきょ); its regex syntax untouched."""
+    return unicodedata.normalize("NFKC", cue).translate(_KATAKANA)
+
+
+def _said(cue: str, clean: str, lemmas: str) -> bool:
+    """The cue occurs in the text and is not turned around by what follows (離婚して|いない), or in the lemmas."""
+    if any(not negation_follows(clean[m.end():]) for m in re.finditer(cue, clean)):
+        return True
+    return re.search(cue, lemmas) is not None
 
 
 def _yaml(path: Path) -> dict:
