@@ -125,6 +125,7 @@ class Understanding:
     option_examples: Mapping[str, Sequence[str]] = field(default_factory=dict)  # "flow.node.option" → words
     slots: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]] = field(default_factory=dict)
     dates: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)  # flow → date node → cues
+    names: Mapping[str, Sequence[str]] = field(default_factory=dict)  # topic → words that name it outright
 
     @classmethod
     def load(cls, flows_dir: Path, train: bool = True) -> Understanding:
@@ -138,7 +139,9 @@ class Understanding:
         options = _yaml(nlu / "options.yaml").get("options") or {}
         slots = _yaml(nlu / "slots.yaml").get("slots") or {}
         dates = _yaml(nlu / "slots.yaml").get("dates") or {}
-        return cls(router, {k: [str(w) for w in v or ()] for k, v in options.items()}, slots, dates)
+        names = _yaml(nlu / "routing.yaml").get("names") or {}
+        return cls(router, {k: [str(w) for w in v or ()] for k, v in options.items()}, slots, dates,
+                   {k: [str(w) for w in v or ()] for k, v in names.items()})
 
     # ── options ────────────────────────────────────────────────────────────────
     def option(self, text: str, flow: str, node: str, options: Sequence[OptionText]) -> str | None:
@@ -218,7 +221,27 @@ class Understanding:
         if self.router is None:
             return "none", ()
         decision = self.router.decide(text)  # type: ignore[attr-defined]
+        if decision.kind == "go":
+            other = self._named_beside(text, decision.intents[0])
+            if other is not None:
+                return "ask", (decision.intents[0], other)
         return decision.kind, decision.intents
+
+    def _named_beside(self, text: str, top: str) -> str | None:
+        """A second topic the message names as plainly as the one chosen: side by side (慰謝料と養育費,
+        "custody and compensation"), or anywhere when the model also rates it RUNNER_UP or more."""
+        clean = hiragana(text)
+        spans = {topic: [m.span() for w in words for m in re.finditer(_fold(w), clean)]
+                 for topic, words in self.names.items()}
+        if not spans.get(top):
+            return None
+        ranked = dict(self.router.guess(text).ranked)  # type: ignore[attr-defined]
+        for other in sorted((t for t, found in spans.items() if found and t != top), key=lambda t: -ranked.get(t, 0)):
+            beside = any(_SIDE_BY_SIDE.fullmatch(clean[min(a[1], b[1]):max(a[0], b[0])])
+                         for a in spans[top] for b in spans[other] if a[1] <= b[0] or b[1] <= a[0])
+            if beside or ranked.get(other, 0.0) >= RUNNER_UP:
+                return other
+        return None
 
 
 _KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
@@ -234,6 +257,11 @@ def _said(cue: str, clean: str, lemmas: str) -> bool:
     if any(not negation_follows(clean[m.end():]) for m in re.finditer(cue, clean)):
         return True
     return re.search(cue, lemmas) is not None
+
+
+# What joins two things named side by side: 慰謝料と養育費, 親権や面会, 親権・養育費, "custody and support".
+_SIDE_BY_SIDE = re.compile(r"\s*(と|や|とか|も|し|、|,|・|/|&|and|or|および|及び|または|のことと|について、?)\s*")
+RUNNER_UP = 0.2  # the model's own doubt that, with the topic named outright, is worth a question
 
 
 def _yaml(path: Path) -> dict:
