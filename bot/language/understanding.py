@@ -135,7 +135,7 @@ class Understanding:
         if train and (nlu / "routing.yaml").exists():
             from bot.language.intents import IntentModel
 
-            router = IntentModel.load_or_train(nlu / "routing.yaml")
+            router = IntentModel.cached(router_examples(nlu / "routing.yaml"), "routing")
         options = _yaml(nlu / "options.yaml").get("options") or {}
         slots = _yaml(nlu / "slots.yaml").get("slots") or {}
         dates = _yaml(nlu / "slots.yaml").get("dates") or {}
@@ -257,6 +257,16 @@ def _said(cue: str, clean: str, lemmas: str) -> bool:
     if any(not negation_follows(clean[m.end():]) for m in re.finditer(cue, clean)):
         return True
     return re.search(cue, lemmas) is not None
+
+
+def router_examples(path: Path) -> dict[str, list[str]]:
+    """What the router learns: routing.yaml's `intents` (the danger classifier learns them too, as ordinary)
+    and its `router_only` lines (kept from the danger classifier: see the comment in routing.yaml)."""
+    data = _yaml(path)
+    examples = {k: [str(x) for x in v or ()] for k, v in (data.get("intents") or {}).items()}
+    for topic, items in (data.get("router_only") or {}).items():
+        examples[topic] = list(dict.fromkeys([*examples.get(topic, []), *(str(x) for x in items or ())]))
+    return examples
 
 
 # What joins two things named side by side: 慰謝料と養育費, 親権や面会, 親権・養育費, "custody and support".

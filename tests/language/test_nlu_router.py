@@ -76,13 +76,10 @@ def test_a_worker_that_loads_the_cache_never_imports_scikit_learn(tmp_path: Path
 
 
 @pytest.fixture(scope="module")
-def understanding(model: IntentModel) -> object:
-    import yaml
-
+def understanding() -> object:
     from bot.language.understanding import Understanding
 
-    names = yaml.safe_load(ROUTING.read_text(encoding="utf-8"))["names"]
-    return Understanding(router=model, names=names)
+    return Understanding.load(ROUTING.parents[1])
 
 
 @pytest.mark.parametrize(("text", "pair"), [
@@ -115,3 +112,16 @@ def test_every_name_of_a_topic_is_a_valid_pattern_of_a_menu_topic() -> None:
     for words in data["names"].values():
         for word in words:
             re.compile(word)
+
+
+def test_the_router_also_learns_the_router_only_lines_and_the_danger_classifier_does_not() -> None:
+    import yaml
+
+    from bot.language.understanding import router_examples
+
+    data = yaml.safe_load(ROUTING.read_text(encoding="utf-8"))
+    learned = router_examples(ROUTING)
+    assert set(data["router_only"]) <= set(data["intents"])
+    for topic, items in data["router_only"].items():
+        assert set(items) <= set(learned[topic])
+        assert not set(items) & set(load_examples(ROUTING)[topic])  # what danger.py reads: `intents` only
