@@ -186,7 +186,7 @@ class Understanding:
             found = {oid for w, oid in pairs if w in close}
             if len(found) == 1:
                 return found.pop()
-        if len(heard) >= 4:  # a typo in kana: りこんしまた, べっきょちゅ
+        if len(heard) >= 4 and not _KANJI.search(said):  # a typo typed in kana: りこんしまた, べっきょちゅ
             pairs = [(analyze(w).reading, oid) for oid, ws in words.items() for w in ws]
             close = difflib.get_close_matches(heard, [r for r, _ in pairs if len(r) >= 4], n=2, cutoff=0.8)
             found = {oid for r, oid in pairs if r in close}
@@ -244,6 +244,7 @@ class Understanding:
         return None
 
 
+_KANJI = re.compile(r"[\u4e00-\u9fff]")  # written in kanji: not a kana typo (東京 is not 西東京 misspelt)
 _KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
 
 
