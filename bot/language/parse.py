@@ -65,6 +65,9 @@ _SMALL = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "億": 100_000_000}
 _AMOUNT_NOISE = re.compile(r"[,\s¥￥]|円|yen|くらい|ぐらい|位|程度|約|about|およそ|だいたい|大体|"
                            r"ほど|前後|弱|強|ちょっと|手取りで?|月収|年収|月に|毎月|月|収入は?|家賃は?|貯金は?|です|でした|かな|位です|ぐらいです")
+# Units typed in kana or romaji after digits: 20まん, 3せん, 20man, 200k, 5えん.
+_AMOUNT_UNITS = {"まん": "万", "man": "万", "せん": "千", "k": "千", "えん": "円", "ちょい": ""}
+_AMOUNT_KANA = re.compile(r"(?<=[0-9.])\s*(まん|せん|(man|k)\b)|えん|ちょい")
 _KANJI_NUMBER = re.compile(r"[0-9〇一二三四五六七八九十百千万億.]+")
 
 
@@ -96,7 +99,7 @@ def parse_amount(text: str) -> int | None:
     """Yen from "20万", "200,000円", "２０万５千", "1.5万", "¥180000", "0", "二十万円", "18万5千",
     "手取り20万くらい"; None when it is not an amount."""
     s = unicodedata.normalize("NFKC", text).strip().lower()
-    s = _AMOUNT_NOISE.sub("", s)
+    s = _AMOUNT_NOISE.sub("", _AMOUNT_KANA.sub(lambda m: _AMOUNT_UNITS[m.group(0).strip()], s))
     if not s:
         return None
     if s in ("なし", "無し", "ない", "none", "no", "ゼロ", "zero"):
@@ -110,8 +113,13 @@ def parse_amount(text: str) -> int | None:
 def parse_count(text: str) -> int | None:
     """A small whole number of people: "3", "３人", "三人"."""
     s = unicodedata.normalize("NFKC", text).strip().lower().translate(_KANJI_DIGITS)
-    s = re.sub(r"\s|人|名|people|persons?", "", s)
+    s = re.sub(r"\s|人|名|にん|people|persons?|kids?|children|child|です|だけ|くらい", "", s)
+    s = _COUNT_WORDS.get(s, s)
     return int(s) if s.isdigit() else None
+
+
+_COUNT_WORDS = {"ひとり": "1", "ふたり": "2", "独り": "1", "一人": "1", "二人": "2", "one": "1", "two": "2",
+                "three": "3", "four": "4", "five": "5", "さん": "3", "よ": "4", "ご": "5"}
 
 
 _ERAS = {"令和": 2018, "r": 2018, "平成": 1988, "h": 1988, "昭和": 1925, "s": 1925}

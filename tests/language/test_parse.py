@@ -21,7 +21,7 @@ def test_amounts(typed: str, yen: int | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "count"), [("3", 3), ("３人", 3), ("三人", 3), ("4 people", 4), ("2名", 2), ("two", None), ("", None)]
+    ("typed", "count"), [("3", 3), ("３人", 3), ("三人", 3), ("4 people", 4), ("2名", 2), ("two", 2), ("some", None), ("", None)]
 )
 def test_counts(typed: str, count: int | None) -> None:
     assert parse_count(typed) == count
@@ -106,3 +106,16 @@ def test_a_word_followed_by_its_negation_does_not_choose_its_option() -> None:
     divorce = [("divorcing", ["離婚する"]), ("staying", ["離婚はしない"])]
     assert match_option("離婚するつもりはない", divorce) is None
     assert match_option("来年離婚する予定", divorce) == "divorcing"
+
+
+@pytest.mark.parametrize(("typed", "yen"), [
+    ("20まん", 200_000), ("5まんえん", 50_000), ("10まん5せん", 105_000), ("20man", 200_000), ("200k", 200_000),
+    ("20万ちょい", 200_000), ("２０万えん", 200_000), ("k", None)])
+def test_amounts_with_units_in_kana_or_romaji(typed: str, yen: int | None) -> None:
+    assert parse_amount(typed) == yen
+
+
+@pytest.mark.parametrize(("typed", "count"), [
+    ("ふたり", 2), ("ひとり", 1), ("3にん", 3), ("three", 3), ("2 kids", 2), ("3人です", 3), ("よにん", 4)])
+def test_counts_in_kana_and_english(typed: str, count: int) -> None:
+    assert parse_count(typed) == count
