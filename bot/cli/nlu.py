@@ -38,13 +38,15 @@ def corpus_dir(given: Path | None = None) -> Path:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.language.intents import IntentModel, default_cache_dir, examples_hash, load_examples
+    from bot.language.intents import IntentModel, default_cache_dir, examples_hash
 
     path = settings.flows_dir / "nlu" / "routing.yaml"
     if args.nlu_command == "train":
         started = time.perf_counter()
-        examples = load_examples(path)
-        IntentModel.load_or_train(path)
+        from bot.language.understanding import router_examples
+
+        examples = router_examples(path)
+        IntentModel.cached(examples, "routing")
         print(f"router: {sum(map(len, examples.values()))} examples, {len(examples)} intents, "
               f"{time.perf_counter() - started:.1f} s; cached in {default_cache_dir()} as "
               f"routing-{examples_hash(examples)}.pkl")

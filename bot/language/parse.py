@@ -38,9 +38,25 @@ def match_option(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str
                 continue
             if w == said:
                 return option_id
-            if len(w) >= 2 and w in said and (best is None or len(w) > best[0]):
+            if len(w) >= 2 and w in said and (best is None or len(w) > best[0]) and not negated(said, w):
                 best = (len(w), option_id)
     return best[1] if best else None
+
+
+# What turns a contained word around: 離婚して|ない, 離婚する|つもりはない, 会いたがって|ません.
+_NEGATION_AFTER = re.compile(r"^(ない|なかった|ません|ず|ぬ|ん|ねえ|ねー|へん|ひん|じゃない|ではない|てない|ていない|"
+                             r"しない|しません|してない|していない|つもりはない|つもりない|気はない|予定はない|わけじゃない)")
+
+
+def negation_follows(rest: str) -> bool:
+    """Whether the words right after something negate it: 離婚して|ない, 離婚する|つもりはない."""
+    return _NEGATION_AFTER.match(rest) is not None
+
+
+def negated(said: str, word: str) -> bool:
+    """Whether every place `word` occurs in `said` is followed by a negation (then it means the opposite)."""
+    ends = [m.end() for m in re.finditer(re.escape(word), said)]
+    return bool(ends) and all(negation_follows(said[end:]) for end in ends)
 
 
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
@@ -49,6 +65,9 @@ _SMALL = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "億": 100_000_000}
 _AMOUNT_NOISE = re.compile(r"[,\s¥￥]|円|yen|くらい|ぐらい|位|程度|約|about|およそ|だいたい|大体|"
                            r"ほど|前後|弱|強|ちょっと|手取りで?|月収|年収|月に|毎月|月|収入は?|家賃は?|貯金は?|です|でした|かな|位です|ぐらいです")
+# Units typed in kana or romaji after digits: 20まん, 3せん, 20man, 200k, 5えん.
+_AMOUNT_UNITS = {"まん": "万", "man": "万", "せん": "千", "k": "千", "えん": "円", "ちょい": ""}
+_AMOUNT_KANA = re.compile(r"(?<=[0-9.])\s*(まん|せん|(man|k)\b)|えん|ちょい")
 _KANJI_NUMBER = re.compile(r"[0-9〇一二三四五六七八九十百千万億.]+")
 
 
@@ -80,7 +99,7 @@ def parse_amount(text: str) -> int | None:
     """Yen from "20万", "200,000円", "２０万５千", "1.5万", "¥180000", "0", "二十万円", "18万5千",
     "手取り20万くらい"; None when it is not an amount."""
     s = unicodedata.normalize("NFKC", text).strip().lower()
-    s = _AMOUNT_NOISE.sub("", s)
+    s = _AMOUNT_NOISE.sub("", _AMOUNT_KANA.sub(lambda m: _AMOUNT_UNITS[m.group(0).strip()], s))
     if not s:
         return None
     if s in ("なし", "無し", "ない", "none", "no", "ゼロ", "zero"):
@@ -94,8 +113,13 @@ def parse_amount(text: str) -> int | None:
 def parse_count(text: str) -> int | None:
     """A small whole number of people: "3", "３人", "三人"."""
     s = unicodedata.normalize("NFKC", text).strip().lower().translate(_KANJI_DIGITS)
-    s = re.sub(r"\s|人|名|people|persons?", "", s)
+    s = re.sub(r"\s|人|名|にん|people|persons?|kids?|children|child|です|だけ|くらい", "", s)
+    s = _COUNT_WORDS.get(s, s)
     return int(s) if s.isdigit() else None
+
+
+_COUNT_WORDS = {"ひとり": "1", "ふたり": "2", "独り": "1", "一人": "1", "二人": "2", "one": "1", "two": "2",
+                "three": "3", "four": "4", "five": "5", "さん": "3", "よ": "4", "ご": "5"}
 
 
 _ERAS = {"令和": 2018, "r": 2018, "平成": 1988, "h": 1988, "昭和": 1925, "s": 1925}
@@ -215,6 +239,9 @@ def _span(s: str, today: date) -> tuple[date, date] | None:  # noqa: C901 - one 
     if m and m.group(2) in _MONTHS_EN:
         first, last = _PART.get(m.group(1) or "", (1, 31))
         return _month_span(int(m.group(3)), _MONTHS_EN[m.group(2)], first, last)
+    if re.fullmatch(r"(in )?(19|20)\d\d", s):  # "2023", "in 2023": a year written alone
+        y = int(s[-4:])
+        return date(y, 1, 1), date(y, 12, 31)
     # era or western year alone, with an optional season or part: 令和5年, 2023年, 2023年の春, 令和5年3月末
     m = re.fullmatch(r"(令和|平成|昭和|r|h|s)?(\d{1,4}|元)年(?:の)?(春|夏|秋|冬)?", compact)
     if m:

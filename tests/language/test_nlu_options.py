@@ -76,3 +76,72 @@ def test_a_date_in_the_first_message_answers_the_date_question() -> None:
     assert "「DV・モラハラ」「もう離婚した」「2023年3月1日〜2023年3月31日」" in reply.messages[0].text
     assert (s.flow, s.state) == ("consolation", "harm_date")  # what is left to ask: when the harm was known
     assert s.answers["divorce_date"] == "2023-03-01" and s.answers["divorce_date_approx"] is True
+
+
+DANGER_NOW = [OptionText("yes", "はい、危ない", ["はい、危ない", "はい", "yes"]),
+              OptionText("no", "いまは大丈夫", ["いまは大丈夫", "大丈夫", "no"])]
+
+
+@pytest.mark.parametrize(("typed", "option"), [
+    ("いいえ", "no"), ("no, not really", "no"), ("はい", "yes"), ("yes", "yes"),
+    ("大丈夫じゃない", "yes"), ("安全じゃないです", "yes"), ("危なくないです", "no"), ("いいえ、大丈夫", "no")])
+def test_of_two_options_one_starting_with_hai_the_other_is_the_no(typed: str, option: str) -> None:
+    assert NLU.option(typed, "protection_order", "danger_now", DANGER_NOW) == option
+
+
+@pytest.mark.parametrize(("typed", "option"), [
+    ("べっきょちゅう", "separated"), ("べっきょしてる", "separated"), ("ベッキョチュウ", "separated"),
+    ("りこんご", "divorced"), ("りこんしました", "divorced"), ("りこんしまた", "divorced")])
+def test_an_answer_in_kana_is_heard_like_the_same_words_in_kanji(typed: str, option: str) -> None:
+    stage = [OptionText("separated", "別居中", ["別居中", "別居"]),
+             OptionText("divorced", "離婚した後", ["離婚した後"])]
+    assert NLU.option(typed, "visitation", "stage", stage) == option
+
+
+@pytest.mark.parametrize(("typed", "option"), [
+    ("5才", "young"), ("5さい", "young"), ("2歳", "young"), ("小3", "young"), ("14歳", "older"), ("高1", "older")])
+def test_an_age_is_read_in_the_ways_people_write_it(typed: str, option: str) -> None:
+    ages = [OptionText("young", "10歳くらいまで", ["10歳くらいまで"]),
+            OptionText("older", "10歳くらいより上", ["10歳くらいより上"])]
+    assert NLU.option(typed, "visitation", "child_age", ages) == option
+
+
+@pytest.mark.parametrize(("typed", "sign"), [
+    ("no, not really", "no"), ("nope, nothing", "no"), ("yes we did", "yes"), ("nothing", "no"), ("無かった", "no"),
+    ("たまに", "yes"), ("特にありません", "no")])
+def test_polarity_of_english_and_more_japanese(typed: str, sign: str) -> None:
+    assert polarity(typed) == sign
+
+
+@pytest.mark.parametrize(("flow", "typed", "filled"), [
+    ("visitation", "べっきょちゅうの妻が子供に会わせてくれない", {"stage": "separated"}),
+    ("visitation", "ベッキョ中の旦那に子供を会わせたくない", {"stage": "separated"}),
+    ("visitation", "りこんご、こどもにあえてない", {"stage": "divorced"}),
+    ("visitation", "まだ離婚してないけど別居中で子どもに会えない", {"stage": "separated"}),
+    ("visitation", "離婚したいけど別居中の妻が子供に会わせない", {"stage": "separated"}),
+    ("visitation", "after the divorce my ex won't let me see my daughter", {"stage": "divorced"}),
+    ("visitation", "13歳の娘に会えない", {"child_age": "older"}),
+    ("visitation", "３さいの子に会えない", {"child_age": "young"}),
+    ("custody_2026", "まだ離婚していない、共同親権について", {"status": "not_yet"}),
+    ("custody_2026", "りこんごの養育費", {"status": "divorced"}),
+    ("affair_separation", "つまがふりんしてる", {"side": "wronged"}),
+    ("protection_order", "もとおっとにつきまとわれてる", {"relationship": "former"}),
+])
+def test_the_first_message_is_read_in_kana_english_and_with_its_negations(flow: str, typed: str,
+                                                                            filled: dict[str, str]) -> None:
+    assert NLU.prefill(flow, typed) == filled
+
+
+def test_a_negated_stage_is_not_taken_for_the_stage() -> None:
+    found = NLU.prefill("consolation", "離婚するつもりはないけど、不倫相手に慰謝料を請求したい")
+    assert found["divorce"] == "staying" and found["ground"] == "affair"
+
+
+def test_a_date_in_kana_or_english_answers_the_date_question() -> None:
+    from datetime import date
+
+    today = date(2026, 11, 24)
+    assert NLU.prefill("consolation", "きょねんりこんした、慰謝料は？", today)["divorce_date"] == \
+        "date:2025-01-01:2025-12-31"
+    assert NLU.prefill("custody_2026", "we divorced in 2024 and he won't pay", today)["divorce_date"] == \
+        "date:2024-01-01:2024-12-31"

@@ -74,3 +74,55 @@ def test_a_worker_that_loads_the_cache_never_imports_scikit_learn(tmp_path: Path
             "print(m.decide('子供に会えません').intents, 'sklearn' in sys.modules, 'scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["('visitation',)", "False", "False"]
+
+
+@pytest.fixture(scope="module")
+def understanding() -> object:
+    from bot.language.understanding import Understanding
+
+    return Understanding.load(ROUTING.parents[1])
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("慰謝料と養育費はいくらもらえますか", {"consolation", "custody_2026"}),
+    ("親権と慰謝料について知りたい", {"consolation", "custody_2026"}),
+    ("面会交流と共同親権のこと", {"visitation", "custody_2026"}),
+    ("child support and visitation", {"custody_2026", "visitation"}),
+    ("子どもに会えないし養育費も払われない", {"visitation", "custody_2026"}),
+])
+def test_a_message_naming_two_topics_side_by_side_asks_which(understanding: object, text: str,
+                                                              pair: set[str]) -> None:
+    kind, topics = understanding.route(text)  # type: ignore[attr-defined]
+    assert kind == "ask" and set(topics) == pair
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("慰謝料の相場を知りたい", "consolation"), ("養育費が止まった", "custody_2026"),
+    ("元妻が子供に会わせてくれない", "visitation"), ("法テラスの条件", "legal_aid")])
+def test_a_message_naming_one_topic_goes_there(understanding: object, text: str, topic: str) -> None:
+    assert understanding.route(text) == ("go", (topic,))  # type: ignore[attr-defined]
+
+
+def test_every_name_of_a_topic_is_a_valid_pattern_of_a_menu_topic() -> None:
+    import re
+
+    import yaml
+
+    data = yaml.safe_load(ROUTING.read_text(encoding="utf-8"))
+    assert set(data["names"]) <= set(data["intents"]) - {"none", "emergency"}
+    for words in data["names"].values():
+        for word in words:
+            re.compile(word)
+
+
+def test_the_router_also_learns_the_router_only_lines_and_the_danger_classifier_does_not() -> None:
+    import yaml
+
+    from bot.language.understanding import router_examples
+
+    data = yaml.safe_load(ROUTING.read_text(encoding="utf-8"))
+    learned = router_examples(ROUTING)
+    assert set(data["router_only"]) <= set(data["intents"])
+    for topic, items in data["router_only"].items():
+        assert set(items) <= set(learned[topic])
+        assert not set(items) & set(load_examples(ROUTING)[topic])  # what danger.py reads: `intents` only

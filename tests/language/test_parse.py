@@ -21,7 +21,7 @@ def test_amounts(typed: str, yen: int | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "count"), [("3", 3), ("３人", 3), ("三人", 3), ("4 people", 4), ("2名", 2), ("two", None), ("", None)]
+    ("typed", "count"), [("3", 3), ("３人", 3), ("三人", 3), ("4 people", 4), ("2名", 2), ("two", 2), ("some", None), ("", None)]
 )
 def test_counts(typed: str, count: int | None) -> None:
     assert parse_count(typed) == count
@@ -81,6 +81,7 @@ def test_dates(typed: str, iso: str | None) -> None:
         ("last spring", "2026-03-01", "2026-05-31"), ("2025/3/1", "2025-03-01", "2025-03-01"),
         ("2 years ago", "2024-05-24", "2025-05-24"), ("昨日", "2026-11-23", "2026-11-23"),
         ("2025年3月末", "2025-03-21", "2025-03-31"), ("今年", "2026-01-01", "2026-11-24"),
+        ("2023", "2023-01-01", "2023-12-31"), ("in 2023", "2023-01-01", "2023-12-31"),
     ],
 )
 def test_vague_dates_become_spans(typed: str, earliest: str, latest: str) -> None:
@@ -91,8 +92,30 @@ def test_vague_dates_become_spans(typed: str, earliest: str, latest: str) -> Non
     assert when.approximate == (earliest != latest)
 
 
-@pytest.mark.parametrize("typed", ["来年", "2026年12月", "ほげ", "わからない", ""])
+@pytest.mark.parametrize("typed", ["来年", "2026年12月", "ほげ", "わからない", "", "2027", "1234"])
 def test_no_date_or_a_future_one_is_refused(typed: str) -> None:
     from bot.language.parse import parse_when
 
     assert parse_when(typed, TODAY) is None
+
+
+def test_a_word_followed_by_its_negation_does_not_choose_its_option() -> None:
+    stage = [("separated", ["別居中", "まだ離婚していない"]), ("divorced", ["離婚した後", "離婚して"])]
+    assert match_option("まだ離婚してない", stage) is None
+    assert match_option("離婚してます", stage) == "divorced"
+    divorce = [("divorcing", ["離婚する"]), ("staying", ["離婚はしない"])]
+    assert match_option("離婚するつもりはない", divorce) is None
+    assert match_option("来年離婚する予定", divorce) == "divorcing"
+
+
+@pytest.mark.parametrize(("typed", "yen"), [
+    ("20まん", 200_000), ("5まんえん", 50_000), ("10まん5せん", 105_000), ("20man", 200_000), ("200k", 200_000),
+    ("20万ちょい", 200_000), ("２０万えん", 200_000), ("k", None)])
+def test_amounts_with_units_in_kana_or_romaji(typed: str, yen: int | None) -> None:
+    assert parse_amount(typed) == yen
+
+
+@pytest.mark.parametrize(("typed", "count"), [
+    ("ふたり", 2), ("ひとり", 1), ("3にん", 3), ("three", 3), ("2 kids", 2), ("3人です", 3), ("よにん", 4)])
+def test_counts_in_kana_and_english(typed: str, count: int) -> None:
+    assert parse_count(typed) == count
