@@ -134,6 +134,7 @@ class Context:
     now_en: re.Pattern[str]
     death: re.Pattern[str]  # someone's death named (亡くなった, passed away): bereavement, not the writer's plan
     planned: re.Pattern[str]  # a visit arranged (面会の日, 迎えに来る予定, pick up on Saturday) or a reply put off
+    state: re.Pattern[str]  # 今 telling how things stand (今子どもは7歳, 今別居して3年): not danger now
 
     @classmethod
     def of(cls, spec: Mapping[str, Sequence[str]]) -> Context:
@@ -142,7 +143,7 @@ class Context:
             return re.compile("|".join(f"(?:{w})" for w in words), flags)
 
         return cls(one("legal"), one("question"), one("history"), one("now"), one("legal_en", re.I),
-                   one("now_en", re.I), one("death", re.I), one("planned", re.I))
+                   one("now_en", re.I), one("death", re.I), one("planned", re.I), one("state", re.I))
 
 
 _NEGATION = {"ない", "無い", "ず", "ぬ", "ん", "ません"}
@@ -183,6 +184,21 @@ _WHAT_IF = re.compile(r"(たら|れば|場合|ときは|時は)[、,]?\s*(まず
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
+# A question about a term of law, asked of no one in particular ("Is marital rape a crime?", "does yelling count as
+# abuse", "what counts as stalking"): the word names a kind of act, like 連れ去りとは in Japanese. With me/my/he
+# in it ("is it rape if he forces me?") it tells what happened and stays an alarm.
+_EN_TERM_QUESTION = re.compile(r"^\W*(is|are|does|do|what|how|can|could|would|when|which)\b[^.!?]*"
+                               r"\b(crime|criminal|illegal|legal|law|laws|count(s|ed)? as|considered|defin\w+|mean|"
+                               r"punish\w*|prosecut\w*|penalty|offen[cs]e|a ground|grounds)\b", re.I)
+_EN_PERSONAL = re.compile(r"\b(me|my|i|i'm|i've|us|our|he|she|him|her|his)\b", re.I)
+_EN_SENTENCE = re.compile(r"[^.!?]*[.!?]?")
+# Harm said in English not to have happened ("he did not hit me", "he was never violent", "not threatening, just
+# rude"): the classifier reads words, not their negation, so the negated harm is taken out of what it reads. Only
+# words of harm: "can't go on" or "won't let me leave" keep every word.
+_EN_NEGATED_HARM = re.compile(r"\b(not|never|n't|no longer)\s+(\w+\s+){0,2}?(hit|hits|hitting|hurt|hurts|hurting|threaten\w*|"
+                              r"touch\w*|abus\w*|beat|beats|beating|beaten|kick\w*|punch\w*|slap\w*|push\w*|shov\w*|"
+                              r"violent|physical|dangerous|aggressive|stalk\w*|follow\w*)\b(\s+(me|us|her|him|them))?",
+                              re.I)
 
 
 ALARM = 0.3  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
@@ -248,7 +264,9 @@ class DangerCheck:
         ctx = self.context
         clean = a.text
         legal = bool(ctx.legal.search(clean) or ctx.legal_en.search(clean))
-        now = bool(ctx.now.search(clean) or ctx.now_en.search(clean))
+        # 今 in 「今子どもは7歳です」 tells how things stand, not what is happening: it says nothing of now
+        present = ctx.state.sub("", clean)
+        now = bool(ctx.now.search(present) or ctx.now_en.search(present))
         told_before = bool(ctx.history.search(clean))
         asked = bool(ctx.question.search(clean))
         past_question = legal and not now and (asked or told_before)
@@ -267,13 +285,13 @@ class DangerCheck:
             if (strong and not (cat.history_quiet and past_question)) or weak:
                 found.add(cat.name)
         if self.model is not None:
-            guess = self.model.guess(text)
+            guess = self.model.guess(_EN_NEGATED_HARM.sub(" ", text))
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
             # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
             # vetoed; suicide, sexual violence and a child at risk never are, except a child's harm told as
             # history inside a legal question (元夫が子どもを叩いたことがある。面会は断れますか).
-            doubted = danger < CONFIRM and (legal or told_before) and not _URGENT.search(clean)
-            if (danger < DOUBT and not _NOW.search(clean)) or doubted:
+            doubted = danger < CONFIRM and (legal or told_before) and not _URGENT.search(present)
+            if (danger < DOUBT and not _NOW.search(present)) or doubted:
                 found -= self.history_quiet
             # Someone coming by arrangement (元夫が面会で子どもを迎えに来る) or the writer being out (外にいるので
             # 後で返信します) is not someone at the door, unless the classifier also reads danger.
@@ -282,7 +300,7 @@ class DangerCheck:
             # Someone else's death or attempt told beside the law (弟が自殺未遂をして、離婚の話は後回し) is quiet
             # too when nothing else reads as danger and the writer names no wish or self (死にたい。遺族年金は).
             if legal and danger < DOUBT and ctx.death.search(clean) and not (
-                    _NOW.search(clean) or _MYSELF.search(clean) or _WISH.search(fold(clean))):
+                    _NOW.search(present) or _MYSELF.search(clean) or _WISH.search(fold(clean))):
                 found.discard("suicide")
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
@@ -338,7 +356,8 @@ class DangerCheck:
         for rx in p.english:
             for m in rx.finditer(a.text):
                 before = a.text[: m.start()]
-                if not (_EN_NEGATION.search(before) or _EN_HYPOTHETICAL.search(before)):
+                if not (_EN_NEGATION.search(before) or _EN_HYPOTHETICAL.search(before)
+                        or _asks_about_term(a.text, m.start())):
                     return True
         return False
 
@@ -360,6 +379,15 @@ class DangerCheck:
                 continue
             return False
         return False
+
+
+def _asks_about_term(text: str, at: int) -> bool:
+    """The English sentence around position `at` asks what the law says of a kind of act, about no one."""
+    for m in _EN_SENTENCE.finditer(text):
+        if m.start() <= at < max(m.end(), m.start() + 1):
+            sentence = m.group()
+            return bool(_EN_TERM_QUESTION.search(sentence)) and not _EN_PERSONAL.search(sentence)
+    return False
 
 
 def _also_meant(ranked: Sequence[tuple[str, float]], found: set[str]) -> set[str]:
