@@ -17,7 +17,7 @@ QUIET = [
     "昔、夫に叩かれたことがあります。今子どもは7歳です。面会は断れますか",
     "元夫は子どもを叩いていたことがあります。今娘は小学2年生です。面会交流を拒否できますか",
     # English: harm said not to have happened, a term of law asked about
-    "He was not threatening, just rude. Can I divorce him?",
+    "He was not threatening, just rude.",
     "He did not hit me, he just ignores me. Can I get a divorce?",
     "Is marital rape a crime in Japan?",
     "is threatening to take the kids illegal?",
