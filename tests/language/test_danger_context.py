@@ -29,6 +29,9 @@ QUIET = [
     "この結婚を終わりにしたい",
     "夫との関係を全部終わりにしたい",
     "義母が毎日家に来るのがストレスです",
+    "リベンジポルノ防止法について知りたい",
+    "I want to disappear from his life completely, legally. Can I change my name?",
+    "my daughter got hurt at soccer, nothing serious, but I want to tell her dad",
 ]
 
 STILL_DANGER = [
@@ -40,6 +43,9 @@ STILL_DANGER = [
     ("全部終わりにしたい", "suicide"),
     ("元夫が家に来た", "at_door"),
     ("しにたい", "suicide"),
+    ("リベンジポルノを投稿すると言われた", "threat"),
+    ("I want to disappear", "suicide"),
+    ("my son got hurt at his dad's house", "child"),
 ]
 
 
