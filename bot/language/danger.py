@@ -135,6 +135,8 @@ class Context:
     death: re.Pattern[str]  # someone's death named (亡くなった, passed away): bereavement, not the writer's plan
     planned: re.Pattern[str]  # a visit arranged (面会の日, 迎えに来る予定, pick up on Saturday) or a reply put off
     state: re.Pattern[str]  # 今 telling how things stand (今子どもは7歳, 今別居して3年): not danger now
+    peer: re.Pattern[str]  # a child hurt by another child (友達に叩かれた, 上の子が下の子を): school trouble…
+    guardian: re.Pattern[str]  # …unless a parent or partner is named (夫, 元夫, 父, 彼氏): then it is family harm
 
     @classmethod
     def of(cls, spec: Mapping[str, Sequence[str]]) -> Context:
@@ -143,7 +145,8 @@ class Context:
             return re.compile("|".join(f"(?:{w})" for w in words), flags)
 
         return cls(one("legal"), one("question"), one("history"), one("now"), one("legal_en", re.I),
-                   one("now_en", re.I), one("death", re.I), one("planned", re.I), one("state", re.I))
+                   one("now_en", re.I), one("death", re.I), one("planned", re.I), one("state", re.I),
+                   one("peer", re.I), one("guardian", re.I))
 
 
 _NEGATION = {"ない", "無い", "ず", "ぬ", "ん", "ません"}
@@ -313,6 +316,10 @@ class DangerCheck:
                     found.add(top)
             if found:
                 found |= _also_meant(guess.ranked, found)
+        # A child hurt by another child, with no parent or partner named (子どもが友達に叩かれて帰ってきた, 上の子が下の
+        # 子を叩く) is school or sibling trouble: 189 and the police line are for harm at home (児童虐待防止法 2条).
+        if found & {"child", "violence"} and ctx.peer.search(clean) and not ctx.guardian.search(clean):
+            found -= {"child", "violence"}
         if found & _CHILD_PRESENT and _CHILD.search(clean):  # a child in the harm, the threat, at the door or
             found.add("child")  # locked in with the writer is a child at risk: 189 too (CONTENT.md §9)
         return tuple(c for c in CATEGORIES if c in found)

@@ -32,6 +32,10 @@ QUIET = [
     "リベンジポルノ防止法について知りたい",
     "I want to disappear from his life completely, legally. Can I change my name?",
     "my daughter got hurt at soccer, nothing serious, but I want to tell her dad",
+    # a child hurt by another child: school or sibling trouble
+    "子どもが友達に叩かれて帰ってきました。学校に相談すべき？",
+    "上の子が下の子を叩いてしまいます。しつけの相談です",
+    "my son was hit by a classmate",
 ]
 
 STILL_DANGER = [
@@ -46,6 +50,9 @@ STILL_DANGER = [
     ("リベンジポルノを投稿すると言われた", "threat"),
     ("I want to disappear", "suicide"),
     ("my son got hurt at his dad's house", "child"),
+    ("元夫が娘を友達の前で叩いた", "child"),  # a parent named: harm at home
+    ("息子が先生に殴られた", "child"),
+    ("保育園で娘の背中にあざがあると言われた", "child"),
 ]
 
 
