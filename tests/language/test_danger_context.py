@@ -19,6 +19,8 @@ QUIET = [
     # English: harm said not to have happened, a term of law asked about
     "He was not threatening, just rude.",
     "He did not hit me, he just ignores me. Can I get a divorce?",
+    "He has never been violent with the kids, he just forgets their birthdays.",
+    "監禁されているわけではありません。外出はできます",
     "Is marital rape a crime in Japan?",
     "is threatening to take the kids illegal?",
     "does yelling count as abuse?",
