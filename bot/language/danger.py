@@ -9,6 +9,8 @@ in hiragana, and the lower-cased text for English. A match is dropped when the w
 (violence told in the past inside a legal question, 「殴られて離婚しました。慰謝料は？」) does not raise the
 alarm: the flow's first screen still shows the police line. A death told in a legal question (元夫が自殺しました。
 相続は) is bereavement, not suicidal thoughts; a visit by arrangement (面会の日に迎えに来る) is nobody at the door.
+今 that tells how things stand (今子どもは7歳) says nothing of now; an English question about a term of law
+("Is marital rape a crime?") names a kind of act; a child hurt by another child (友達に叩かれた) is school trouble.
 The classifier alone raises the alarm more readily on a plain statement than on a question, and least readily
 inside a legal question. Misses cost more than false alarms.
 """
@@ -134,6 +136,9 @@ class Context:
     now_en: re.Pattern[str]
     death: re.Pattern[str]  # someone's death named (亡くなった, passed away): bereavement, not the writer's plan
     planned: re.Pattern[str]  # a visit arranged (面会の日, 迎えに来る予定, pick up on Saturday) or a reply put off
+    state: re.Pattern[str]  # 今 telling how things stand (今子どもは7歳, 今別居して3年): not danger now
+    peer: re.Pattern[str]  # a child hurt by another child (友達に叩かれた, 上の子が下の子を): school trouble…
+    guardian: re.Pattern[str]  # …unless a parent or partner is named (夫, 元夫, 父, 彼氏): then it is family harm
 
     @classmethod
     def of(cls, spec: Mapping[str, Sequence[str]]) -> Context:
@@ -142,7 +147,8 @@ class Context:
             return re.compile("|".join(f"(?:{w})" for w in words), flags)
 
         return cls(one("legal"), one("question"), one("history"), one("now"), one("legal_en", re.I),
-                   one("now_en", re.I), one("death", re.I), one("planned", re.I))
+                   one("now_en", re.I), one("death", re.I), one("planned", re.I), one("state", re.I),
+                   one("peer", re.I), one("guardian", re.I))
 
 
 _NEGATION = {"ない", "無い", "ず", "ぬ", "ん", "ません"}
@@ -157,7 +163,8 @@ _AFTER_QUESTION = re.compile(r"^(?:る|た|の|こと|って)?(?:の|こと)?(?:
                              r"|^(?:る|れる|られる)?(?:ます|ません|ますでしょう|でしょう|のでしょう)か[?？]?$"
                              r"|^(?:に|と)(?:なり|なる|当たり|当たる|あたり|あたる|該当|含まれ|入り|入る)[^。!！]{0,12}"
                              r"(?:か[?？]?|[?？])\s*$")
-_AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:とは|について|に関して|に関する|ってなに|って何|"
+_AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:(?:防止|規制|処罰)?法)?"  # リベンジポルノ防止法について
+                         r"(?:とは|について|に関して|に関する|ってなに|って何|"
                          r"の定義|の意味|という言葉|は違法|は犯罪|は罪|って違法|って犯罪|罪|は法律|の件で|の相談)")
 _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
                              r"(?:ない|なく|ません|なかつ|ず|ば|たら|なら|とは|について|ばあい|場合)")
@@ -183,6 +190,23 @@ _WHAT_IF = re.compile(r"(たら|れば|場合|ときは|時は)[、,]?\s*(まず
 _EN_NEGATION = re.compile(r"\b(not|never|n't|no one|nobody|didn't|doesn't|hasn't|won't|wouldn't)\b\W*(\w+\W+){0,2}$",
                           re.I)
 _EN_HYPOTHETICAL = re.compile(r"\b(if|what if|in case|whether|suppose)\b[^.!?]*$", re.I)
+# A question about a term of law, asked of no one in particular ("Is marital rape a crime?", "does yelling count as
+# abuse", "what counts as stalking"): the word names a kind of act, like 連れ去りとは in Japanese. With me/my/he
+# in it ("is it rape if he forces me?") it tells what happened and stays an alarm.
+_EN_TERM_QUESTION = re.compile(r"^\W*(is|are|does|do|what|how|can|could|would|when|which)\b[^.!?]*"
+                               r"\b(crime|criminal|illegal|legal|law|laws|count(s|ed)? as|considered|defin\w+|mean|"
+                               r"punish\w*|prosecut\w*|penalty|offen[cs]e|a ground|grounds)\b", re.I)
+_EN_PERSONAL = re.compile(r"\b(me|my|i|i'm|i've|us|our|he|she|him|her|his)\b", re.I)
+_EN_SENTENCE = re.compile(r"[^.!?]*[.!?]?")
+# Harm said in English not to have happened ("he did not hit me", "he was never violent", "not threatening, just
+# rude"): the classifier reads words, not their negation, so the negated harm is taken out of what it reads. Only
+# words of harm: "can't go on" or "won't let me leave" keep every word.
+_EN_NEGATED_HARM = re.compile(r"\b(not|never|n't|no longer)\s+(\w+\s+){0,2}?"
+                              r"(hit|hits|hitting|hurt|hurts|hurting|threaten\w*|touch\w*|abus\w*|beat|beats|beating|beaten|kick\w*|punch\w*|slap\w*|push\w*|shov\w*|"
+                              r"violent|physical|dangerous|aggressive|stalk\w*|follow\w*)\b"
+                              r"(\s+(me|us|her|him|them|"
+                              r"(with|to|towards?) (the|my|our) (kids|children|son|daughter|baby|child)))?",
+                              re.I)
 
 
 ALARM = 0.3  # the classifier alone raises the alarm from this probability of danger (1 − P(none))
@@ -248,7 +272,9 @@ class DangerCheck:
         ctx = self.context
         clean = a.text
         legal = bool(ctx.legal.search(clean) or ctx.legal_en.search(clean))
-        now = bool(ctx.now.search(clean) or ctx.now_en.search(clean))
+        # 今 in 「今子どもは7歳です」 tells how things stand, not what is happening: it says nothing of now
+        present = ctx.state.sub("", clean)
+        now = bool(ctx.now.search(present) or ctx.now_en.search(present))
         told_before = bool(ctx.history.search(clean))
         asked = bool(ctx.question.search(clean))
         past_question = legal and not now and (asked or told_before)
@@ -267,13 +293,15 @@ class DangerCheck:
             if (strong and not (cat.history_quiet and past_question)) or weak:
                 found.add(cat.name)
         if self.model is not None:
-            guess = self.model.guess(text)
+            # what the classifier reads: the message without harm said not to have happened
+            read = unicodedata.normalize("NFKC", _EN_NEGATED_HARM.sub(" ", text)).lower()
+            guess = self.model.guess(read if fold(read) else text)
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
             # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
             # vetoed; suicide, sexual violence and a child at risk never are, except a child's harm told as
             # history inside a legal question (元夫が子どもを叩いたことがある。面会は断れますか).
-            doubted = danger < CONFIRM and (legal or told_before) and not _URGENT.search(clean)
-            if (danger < DOUBT and not _NOW.search(clean)) or doubted:
+            doubted = danger < CONFIRM and (legal or told_before) and not _URGENT.search(present)
+            if (danger < DOUBT and not _NOW.search(present)) or doubted:
                 found -= self.history_quiet
             # Someone coming by arrangement (元夫が面会で子どもを迎えに来る) or the writer being out (外にいるので
             # 後で返信します) is not someone at the door, unless the classifier also reads danger.
@@ -282,19 +310,23 @@ class DangerCheck:
             # Someone else's death or attempt told beside the law (弟が自殺未遂をして、離婚の話は後回し) is quiet
             # too when nothing else reads as danger and the writer names no wish or self (死にたい。遺族年金は).
             if legal and danger < DOUBT and ctx.death.search(clean) and not (
-                    _NOW.search(clean) or _MYSELF.search(clean) or _WISH.search(fold(clean))):
+                    _NOW.search(present) or _MYSELF.search(clean) or _WISH.search(fold(clean))):
                 found.discard("suicide")
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
             elif (danger >= self._alarm_at((legal or _WHAT_IF.search(clean) is not None) and not now,
                                            asked or told_before) and not found
-                  and _enough_words(clean)):
+                  and _enough_words(read)):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
                     found.add(top)
             if found:
                 found |= _also_meant(guess.ranked, found)
+        # A child hurt by another child, with no parent or partner named (子どもが友達に叩かれて帰ってきた, 上の子が下の
+        # 子を叩く) is school or sibling trouble: 189 and the police line are for harm at home (児童虐待防止法 2条).
+        if found & {"child", "violence"} and ctx.peer.search(clean) and not ctx.guardian.search(clean):
+            found -= {"child", "violence"}
         if found & _CHILD_PRESENT and _CHILD.search(clean):  # a child in the harm, the threat, at the door or
             found.add("child")  # locked in with the writer is a child at risk: 189 too (CONTENT.md §9)
         return tuple(c for c in CATEGORIES if c in found)
@@ -338,7 +370,8 @@ class DangerCheck:
         for rx in p.english:
             for m in rx.finditer(a.text):
                 before = a.text[: m.start()]
-                if not (_EN_NEGATION.search(before) or _EN_HYPOTHETICAL.search(before)):
+                if not (_EN_NEGATION.search(before) or _EN_HYPOTHETICAL.search(before)
+                        or _asks_about_term(a.text, m.start())):
                     return True
         return False
 
@@ -353,13 +386,23 @@ class DangerCheck:
         rest = _NOISE.sub("", "".join(t.surface for t in a.tokens[index:]))
         if _AFTER_TERM.match(rest) or _AFTER_HYPOTHETICAL.match(rest) or _AFTER_QUESTION.match(rest):
             return True
-        for t in a.tokens[index: index + 6]:
+        # only particles and helpers are passed on the way: さ れ て いる わけ では あり ませ ん
+        for t in a.tokens[index: index + 10]:
             if t.lemma in _NEGATION:
                 return True
             if t.pos in _PASS or t.lemma in _PASS_WORDS or t.pos2 == "非自立可能" or t.pos == "補助記号":
                 continue
             return False
         return False
+
+
+def _asks_about_term(text: str, at: int) -> bool:
+    """The English sentence around position `at` asks what the law says of a kind of act, about no one."""
+    for m in _EN_SENTENCE.finditer(text):
+        if m.start() <= at < max(m.end(), m.start() + 1):
+            sentence = m.group()
+            return bool(_EN_TERM_QUESTION.search(sentence)) and not _EN_PERSONAL.search(sentence)
+    return False
 
 
 def _also_meant(ranked: Sequence[tuple[str, float]], found: set[str]) -> set[str]:
