@@ -20,9 +20,11 @@ from bot.language.morph import analyze, hiragana
 from bot.language.parse import negated, negation_follows, parse_when
 
 # A date as people write it inside a sentence (NFKC, lower case); bot.language.parse.parse_when reads it.
-DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}[年/.\-]\d{1,2}(?:月|[/.\-])?(?:\d{1,2}日?)?(?:頃|ごろ|ころ|末|初め)?"
+DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}(?:年の\d{1,2}月|[年/.\-]\d{1,2}(?:月|[/.\-])?)(?:\d{1,2}日?)?"
+              r"(?:頃|ごろ|ころ|末|初め)?"
               r"|(?:令和|平成|r|h)?(?:\d{1,4}|元)年(?:の?[春夏秋冬])?"
-              r"|(?:去年|昨年|今年|おととし|一昨年)(?:の?[春夏秋冬]|の?(?:初め|はじめ|前半|後半|末|暮れ))?"
+              r"|(?:去年|昨年|今年|おととし|一昨年)(?:の?\d{1,2}月(?:上旬|中旬|下旬|初め|末)?|の?[春夏秋冬]"
+              r"|の?(?:初め|はじめ|前半|後半|末|暮れ))?"
               r"|先々月|先月|(?:\d+|半|[一二三四五六七八九十]+)(?:年|か月|ヶ月|カ月|週間|日)半?(?:くらい|ほど|ぐらい)?前"
               r"|[a-z]+ \d{1,2},? \d{4}|\d{1,2} [a-z]+ \d{4}|\d{1,2}月\d{1,2}日"
               r"|きょねん|ことし|last year|this year|(?:a|an|\d+) (?:years?|months?) ago"

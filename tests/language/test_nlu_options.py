@@ -145,3 +145,25 @@ def test_a_date_in_kana_or_english_answers_the_date_question() -> None:
         "date:2025-01-01:2025-12-31"
     assert NLU.prefill("custody_2026", "we divorced in 2024 and he won't pay", today)["divorce_date"] == \
         "date:2024-01-01:2024-12-31"
+
+
+def test_a_month_of_last_year_in_a_long_story_answers_when_the_affair_was_known() -> None:
+    from datetime import date
+
+    story = ("東京に住んでいます。去年の12月に旦那の不倫が発覚しました。相手は同じ職場の既婚者です。"
+             "もう離婚は決めたのですが、もらえるものはもらいたいです")
+    found = NLU.prefill("consolation", story, date(2026, 11, 24))
+    assert found["learned"] == "date:2025-12-01:2025-12-31"
+    assert found["divorce"] == "divorcing" and found["ground"] == "affair"
+    moved = NLU.prefill("consolation", "大阪に住んでいて、2023年の3月に引っ越しました。夫の浮気相手に請求したい",
+                        date(2026, 11, 24))
+    assert "learned" not in moved  # the date is when they moved, not when the affair was known
+
+
+@pytest.mark.parametrize(
+    ("typed", "stage"),
+    [("離婚が成立しました", "divorced"), ("離婚成立後に浮気が分かった", "divorced"),
+     ("別居中です。離婚が成立するまで待つべき？", None), ("離婚成立前に彼氏ができた", None)],
+)
+def test_a_divorce_yet_to_be_finalised_is_not_taken_for_a_finished_one(typed: str, stage: str | None) -> None:
+    assert NLU.prefill("affair_separation", typed).get("divorce") == stage
