@@ -188,3 +188,12 @@ def test_a_place_or_a_date_before_the_question_does_not_move_it(understanding: o
 @pytest.mark.parametrize("text", ["大阪に住んでいます", "2026年4月1日", "名古屋在住の者です。相談があります"])
 def test_a_place_or_a_date_alone_is_no_topic(understanding: object, text: str) -> None:
     assert understanding.route(text) == ("none", ())  # type: ignore[attr-defined]
+
+
+def test_of_two_topics_a_story_touches_its_closing_question_decides(understanding: object) -> None:
+    story = "夫の浮気で別居しています。子どもと会わせる必要はありますか"
+    assert understanding.router.decide(story).kind == "ask"  # type: ignore[attr-defined]  # the whole: both
+    assert understanding.route(story) == ("go", ("visitation",))  # type: ignore[attr-defined]
+    # one sentence naming both has no closing question to decide: it still asks
+    kind, _ = understanding.route("別居中で子供に会わせてもらえず、夫は浮気もしている")  # type: ignore[attr-defined]
+    assert kind == "ask"
