@@ -171,7 +171,8 @@ def test_a_divorce_yet_to_be_finalised_is_not_taken_for_a_finished_one(typed: st
 
 @pytest.mark.parametrize(
     ("typed", "area"),
-    [("大阪に住んでいます。お金がなくて弁護士に頼めない", "large_city"), ("東京都世田谷区在住です、無料相談は？", "tokyo23"),
+    [("大阪に住んでいます。お金がなくて弁護士に頼めない", "large_city"),
+     ("東京都世田谷区在住です、無料相談は？", "tokyo23"),
      ("東京都北区です", "tokyo23"), ("札幌市中央区に住んでいます", "large_city"), ("八王子市在住", "tokyo_other"),
      ("I live in Osaka and cannot afford a lawyer", "large_city"), ("福岡に住む母子家庭です", "large_city"),
      ("東京に住んでます、弁護士費用が払えない", None),  # Tokyo alone is not the 23 wards

@@ -21,7 +21,8 @@ def test_amounts(typed: str, yen: int | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "count"), [("3", 3), ("３人", 3), ("三人", 3), ("4 people", 4), ("2名", 2), ("two", 2), ("some", None), ("", None)]
+    ("typed", "count"),
+    [("3", 3), ("３人", 3), ("三人", 3), ("4 people", 4), ("2名", 2), ("two", 2), ("some", None), ("", None)],
 )
 def test_counts(typed: str, count: int | None) -> None:
     assert parse_count(typed) == count
