@@ -197,6 +197,7 @@ def parse_when(text: str, today: date) -> When | None:
     半年くらい前, "March 3, 2025", "last spring", "2 years ago". Never after today; None when it is no date."""
     s = unicodedata.normalize("NFKC", text).strip().lower()
     s = _VAGUE.sub("", s).strip(" 、。,.")
+    s = re.sub(r"年の(?=\d)", "年", s)  # 2023年の3月 is 2023年3月
     for said in (text, s):
         exact = parse_date(said, today)
         if exact is not None:
@@ -261,9 +262,14 @@ def _span(s: str, today: date) -> tuple[date, date] | None:  # noqa: C901 - one 
     if m and 1 <= int(m.group(1)) <= 12:
         month = int(m.group(1))
         return _month_span(year if month <= today.month else year - 1, month)
-    # relative: 去年の春, 今年, おととし, 先月, 先週, 昨日, 3年前, 半年前, 2か月前, "last spring", "2 years ago"
+    # relative: 去年の春, 去年の3月, 今年, おととし, 先月, 先週, 昨日, 3年前, 半年前, 2か月前, "last spring"
     rel = {"今年": 0, "ことし": 0, "this year": 0, "去年": 1, "昨年": 1, "きょねん": 1, "last year": 1,
            "おととし": 2, "一昨年": 2, "the year before last": 2}
+    m = re.fullmatch(r"(今年|ことし|去年|昨年|きょねん|おととし|一昨年)(?:の)?(\d{1,2})月"
+                     r"(上旬|中旬|下旬|初め|はじめ|初旬|半ば|末|終わり)?", compact)
+    if m and 1 <= int(m.group(2)) <= 12:
+        first, last = _PART.get(m.group(3) or "", (1, 31))
+        return _month_span(year - rel[m.group(1)], int(m.group(2)), first, last)
     m = re.fullmatch(r"(今年|ことし|去年|昨年|きょねん|おととし|一昨年)(?:の)?"
                      r"(春|夏|秋|冬|はじめ|初め|始め|前半|後半|末|暮れ)?", compact) \
         or re.fullmatch(r"(this year|last year|the year before last)", s)

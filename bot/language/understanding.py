@@ -20,9 +20,11 @@ from bot.language.morph import analyze, hiragana
 from bot.language.parse import negated, negation_follows, parse_when
 
 # A date as people write it inside a sentence (NFKC, lower case); bot.language.parse.parse_when reads it.
-DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}[年/.\-]\d{1,2}(?:月|[/.\-])?(?:\d{1,2}日?)?(?:頃|ごろ|ころ|末|初め)?"
+DATE_WORDS = (r"(?:令和|平成|昭和|r|h)?\d{1,4}(?:年の\d{1,2}月|[年/.\-]\d{1,2}(?:月|[/.\-])?)(?:\d{1,2}日?)?"
+              r"(?:頃|ごろ|ころ|末|初め)?"
               r"|(?:令和|平成|r|h)?(?:\d{1,4}|元)年(?:の?[春夏秋冬])?"
-              r"|(?:去年|昨年|今年|おととし|一昨年)(?:の?[春夏秋冬]|の?(?:初め|はじめ|前半|後半|末|暮れ))?"
+              r"|(?:去年|昨年|今年|おととし|一昨年)(?:の?\d{1,2}月(?:上旬|中旬|下旬|初め|末)?|の?[春夏秋冬]"
+              r"|の?(?:初め|はじめ|前半|後半|末|暮れ))?"
               r"|先々月|先月|(?:\d+|半|[一二三四五六七八九十]+)(?:年|か月|ヶ月|カ月|週間|日)半?(?:くらい|ほど|ぐらい)?前"
               r"|[a-z]+ \d{1,2},? \d{4}|\d{1,2} [a-z]+ \d{4}|\d{1,2}月\d{1,2}日"
               r"|きょねん|ことし|last year|this year|(?:a|an|\d+) (?:years?|months?) ago"
@@ -225,7 +227,21 @@ class Understanding:
             other = self._named_beside(text, decision.intents[0])
             if other is not None:
                 return "ask", (decision.intents[0], other)
+        if decision.kind == "ask":
+            asked = self._question_decides(text, decision.intents)
+            if asked is not None:
+                return "go", (asked,)
         return decision.kind, decision.intents
+
+    def _question_decides(self, text: str, pair: Sequence[str]) -> str | None:
+        """Of two topics a long story touches, the one its last sentence (the question, after the story) is
+        sure of: 「夫が職場の人と浮気していました。…相手にいくら請求できますか」 asks for money. None when the
+        message is one sentence, or its last sentence is unsure or about something else."""
+        sentences = [s for s in _SENTENCES.split(text) if len(s.strip()) >= 4]
+        if len(sentences) < 2:
+            return None
+        topic, p = self.router.guess(sentences[-1]).best  # type: ignore[attr-defined]
+        return topic if topic in pair and p >= QUESTION_SURE else None
 
     def _named_beside(self, text: str, top: str) -> str | None:
         """A second topic the message names as plainly as the one chosen: side by side (慰謝料と養育費,
@@ -273,6 +289,8 @@ def router_examples(path: Path) -> dict[str, list[str]]:
 # What joins two things named side by side: 慰謝料と養育費, 親権や面会, 親権・養育費, "custody and support".
 _SIDE_BY_SIDE = re.compile(r"\s*(と|や|とか|も|し|、|,|・|/|&|and|or|および|及び|または|のことと|について、?)\s*")
 RUNNER_UP = 0.2  # the model's own doubt that, with the topic named outright, is worth a question
+_SENTENCES = re.compile(r"[。.!?！？\n]+\s*")  # where a story ends and its question begins
+QUESTION_SURE = 0.9  # how sure the router must be of the last sentence alone to settle a question between two
 
 
 def _yaml(path: Path) -> dict:

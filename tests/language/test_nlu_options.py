@@ -145,3 +145,59 @@ def test_a_date_in_kana_or_english_answers_the_date_question() -> None:
         "date:2025-01-01:2025-12-31"
     assert NLU.prefill("custody_2026", "we divorced in 2024 and he won't pay", today)["divorce_date"] == \
         "date:2024-01-01:2024-12-31"
+
+
+def test_a_month_of_last_year_in_a_long_story_answers_when_the_affair_was_known() -> None:
+    from datetime import date
+
+    story = ("東京に住んでいます。去年の12月に旦那の不倫が発覚しました。相手は同じ職場の既婚者です。"
+             "もう離婚は決めたのですが、もらえるものはもらいたいです")
+    found = NLU.prefill("consolation", story, date(2026, 11, 24))
+    assert found["learned"] == "date:2025-12-01:2025-12-31"
+    assert found["divorce"] == "divorcing" and found["ground"] == "affair"
+    moved = NLU.prefill("consolation", "大阪に住んでいて、2023年の3月に引っ越しました。夫の浮気相手に請求したい",
+                        date(2026, 11, 24))
+    assert "learned" not in moved  # the date is when they moved, not when the affair was known
+
+
+@pytest.mark.parametrize(
+    ("typed", "stage"),
+    [("離婚が成立しました", "divorced"), ("離婚成立後に浮気が分かった", "divorced"),
+     ("別居中です。離婚が成立するまで待つべき？", None), ("離婚成立前に彼氏ができた", None)],
+)
+def test_a_divorce_yet_to_be_finalised_is_not_taken_for_a_finished_one(typed: str, stage: str | None) -> None:
+    assert NLU.prefill("affair_separation", typed).get("divorce") == stage
+
+
+@pytest.mark.parametrize(
+    ("typed", "area"),
+    [("大阪に住んでいます。お金がなくて弁護士に頼めない", "large_city"),
+     ("東京都世田谷区在住です、無料相談は？", "tokyo23"),
+     ("東京都北区です", "tokyo23"), ("札幌市中央区に住んでいます", "large_city"), ("八王子市在住", "tokyo_other"),
+     ("I live in Osaka and cannot afford a lawyer", "large_city"), ("福岡に住む母子家庭です", "large_city"),
+     ("東京に住んでます、弁護士費用が払えない", None),  # Tokyo alone is not the 23 wards
+     ("大阪の家庭裁判所で調停中、弁護士代がない", None),  # the court's city, not where they live
+     ("大阪に住んでたけど今は沖縄", None), ("大阪に住んでいない", None), ("横浜に住んでて実家は世田谷区", None)],
+)
+def test_where_the_person_lives_answers_the_area_question(typed: str, area: str | None) -> None:
+    assert NLU.prefill("legal_aid", typed).get("area") == area
+
+
+def test_a_place_in_the_first_message_is_confirmed_when_its_question_comes() -> None:
+    from datetime import datetime
+
+    from bot.engine.inputs import Incoming
+    from bot.engine.session import Session
+    from bot.settings import Settings
+    from bot.wiring import build_engine
+
+    engine = build_engine(Settings())
+    s = Session()
+    at = datetime(2026, 11, 24, 12, tzinfo=engine.zone).timestamp()
+    engine.step(s, Incoming("text", "大阪に住んでいます。お金がなくて弁護士に頼めません", at=at))
+    assert (s.flow, s.state) == ("legal_aid", "spouse")
+    engine.step(s, Incoming("text", "独身です", at=at))
+    assert s.state == "household"
+    reply = engine.step(s, Incoming("text", "2", at=at))
+    assert s.state == "income" and s.answers["area"] == "large_city"  # the area question was not asked
+    assert "「ほかの一級地の市」" in reply.messages[0].text

@@ -83,6 +83,8 @@ def test_dates(typed: str, iso: str | None) -> None:
         ("2 years ago", "2024-05-24", "2025-05-24"), ("昨日", "2026-11-23", "2026-11-23"),
         ("2025年3月末", "2025-03-21", "2025-03-31"), ("今年", "2026-01-01", "2026-11-24"),
         ("2023", "2023-01-01", "2023-12-31"), ("in 2023", "2023-01-01", "2023-12-31"),
+        ("去年の3月", "2025-03-01", "2025-03-31"), ("おととしの12月末", "2024-12-21", "2024-12-31"),
+        ("今年の1月頃", "2026-01-01", "2026-01-31"), ("令和5年の3月", "2023-03-01", "2023-03-31"),
     ],
 )
 def test_vague_dates_become_spans(typed: str, earliest: str, latest: str) -> None:
@@ -93,7 +95,8 @@ def test_vague_dates_become_spans(typed: str, earliest: str, latest: str) -> Non
     assert when.approximate == (earliest != latest)
 
 
-@pytest.mark.parametrize("typed", ["来年", "2026年12月", "ほげ", "わからない", "", "2027", "1234"])
+@pytest.mark.parametrize("typed", ["来年", "2026年12月", "ほげ", "わからない", "", "2027", "1234", "今年の12月",
+                                   "去年の13月"])
 def test_no_date_or_a_future_one_is_refused(typed: str) -> None:
     from bot.language.parse import parse_when
 
