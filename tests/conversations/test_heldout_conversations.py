@@ -1,8 +1,8 @@
-"""The honest held-out sets (3 and 4: written blind, never tuned on) sent as people send them: as a new friend's
-first message and in the middle of a flow, through the engine a LINE event reaches, and a sample through the real
-webhook, worker and SDK. The language layer's figures (tests/language/test_nlu_eval.py) are only worth something
-if nothing between LINE and that layer loses a route or an alarm: the place question, the commands, the menu's own
-words and the flows' answers all come first. Aggregates only: no assertion message names a held-out text.
+"""The blind held-out sets written last (3, 4 and 5) sent as people send them: as a new friend's first message and
+in the middle of a flow, through the engine a LINE event reaches, and a sample through the real webhook, worker
+and SDK. The language layer's figures (tests/language/test_nlu_eval.py) are only worth something if nothing
+between LINE and that layer loses a route or an alarm: the place question, the commands, the menu's own words and
+the flows' answers all come first. Aggregates only: no assertion message names a held-out text.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.harness import Chat
 from tests.instants import WEEKDAY_NOON
 
 CORPORA = Path(__file__).resolve().parents[2] / "tests" / "data" / "nlu"
-HONEST = ("heldout3", "heldout4")
+HONEST = ("heldout3", "heldout4", "heldout5")
 AT = WEEKDAY_NOON.timestamp()
 # A first message that starts each flow, and so a question in the middle of it for the danger check.
 STARTS = {"visitation": "子供に会えません", "affair_separation": "別居中に夫が不倫しています",
@@ -102,11 +102,11 @@ def test_an_alarm_is_raised_at_the_menu_and_in_every_flow_alike(name: str, engin
 
 
 def test_a_sample_through_line_is_answered_as_the_engine_answers(new_chat: Any, engine: Any) -> None:
-    """Every 25th message of set 4, each from a new friend through the real webhook, worker and SDK: the words
+    """Every 25th message of set 5, each from a new friend through the real webhook, worker and SDK: the words
     that reach the phone are the engine's, and the emergency lines come first whenever the engine raised them."""
-    sample = [*read(CORPORA / "heldout4" / "routing.yaml", "utterances"),
-              *read(CORPORA / "heldout4" / "danger.yaml", "messages"),
-              *read(CORPORA / "heldout4" / "ordinary.yaml", "messages")][::25]
+    sample = [*read(CORPORA / "heldout5" / "routing.yaml", "utterances"),
+              *read(CORPORA / "heldout5" / "danger.yaml", "messages"),
+              *read(CORPORA / "heldout5" / "ordinary.yaml", "messages")][::25]
     alarms = 0
     for n, m in enumerate(sample, start=100):
         chat: Chat = new_chat(n)

@@ -42,13 +42,14 @@ class HeldOut:
 # Set 1's aggregate figures guided the thresholds (#15), so it now reads optimistic; set 2 was written blind later and
 # its aggregates guided a second round. Sets 3 and 4 were written blind by two more writers (set 4 by one who read
 # nothing of the repository) and only ever measured: they are the honest figures, printed at the end. Their aggregates
-# then decided two merges (a second round's routing examples were left out: worse on sets 2–4), so set 5, measured
-# once at the end, is the honest figure now.
+# then decided two merges (a second round's routing examples were left out: worse on sets 2–4), so set 5, written
+# meanwhile by a fifth writer and measured once after the last merge, is the honest figure now.
 SETS = (
     HeldOut("held-out 1", HELDOUT, {"routing": 0.965, "recall": 0.99, "false_alarms": 0.025}, 600),
     HeldOut("held-out 2", CORPORA / "heldout2", {"routing": 0.945, "recall": 0.985, "false_alarms": 0.034}, 300),
     HeldOut("held-out 3", CORPORA / "heldout3", {"routing": 0.935, "recall": 0.955, "false_alarms": 0.045}, 300),
     HeldOut("held-out 4", CORPORA / "heldout4", {"routing": 0.95, "recall": 0.975, "false_alarms": 0.03}, 380),
+    HeldOut("held-out 5", CORPORA / "heldout5", {"routing": 0.93, "recall": 0.975, "false_alarms": 0.03}, 380),
 )  # floors reached 2026-11-27
 
 
