@@ -41,10 +41,10 @@ def trained_models() -> None:
     a served bot started by a test then finds them cached, whatever order the tests run in, instead of training
     on a cold cache inside its readiness wait."""
     from bot.language.danger import DangerCheck
-    from bot.language.intents import IntentModel
+    from bot.language.understanding import Understanding
 
     flows = Settings().flows_dir
-    IntentModel.load_or_train(flows / "nlu" / "routing.yaml")
+    Understanding.load(flows)  # the router the bot runs (its `router_only` examples too)
     DangerCheck.load(flows / "danger.yaml")
 
 

@@ -134,13 +134,9 @@ class IntentModel:
         return cls(export(pipeline), pipeline=pipeline)
 
     @classmethod
-    def load_or_train(cls, path: Path, cache_dir: Path | None = None) -> IntentModel:
-        """The cached model for these examples, or a fresh one (then cached; a read-only disk is fine)."""
-        return cls.cached(load_examples(path), "routing", cache_dir)
-
-    @classmethod
     def cached(cls, examples: Mapping[str, Sequence[str]], name: str, cache_dir: Path | None = None
                ) -> IntentModel:
+        """The cached model for these examples, or a fresh one (then cached; a read-only disk is fine)."""
         where = (cache_dir or default_cache_dir()) / f"{name}-{examples_hash(examples)}.pkl"
         try:
             with open(where, "rb") as fh:

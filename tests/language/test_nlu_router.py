@@ -16,7 +16,7 @@ ROUTING = Path(__file__).resolve().parents[2] / "flows" / "nlu" / "routing.yaml"
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> IntentModel:
-    return IntentModel.load_or_train(ROUTING, tmp_path_factory.mktemp("cache"))
+    return IntentModel.cached(load_examples(ROUTING), "routing", tmp_path_factory.mktemp("cache"))
 
 
 @pytest.mark.parametrize("text", ["子供に会えません", "free legal consultation", "ほげ", "",
@@ -30,11 +30,11 @@ def test_the_fast_scorer_gives_scikit_learns_probabilities(model: IntentModel, t
 def test_the_model_is_cached_under_the_examples_hash_and_retrained_when_they_change(tmp_path: Path) -> None:
     examples = tmp_path / "routing.yaml"
     shutil.copy(ROUTING, examples)
-    IntentModel.load_or_train(examples, tmp_path / "cache")
+    IntentModel.cached(load_examples(examples), "routing", tmp_path / "cache")
     first = sorted(p.name for p in (tmp_path / "cache").iterdir())
     assert first == [f"routing-{examples_hash(load_examples(examples))}.pkl"]
     examples.write_text(examples.read_text(encoding="utf-8") + "    - 子どもと面会したい\n", encoding="utf-8")
-    IntentModel.load_or_train(examples, tmp_path / "cache")
+    IntentModel.cached(load_examples(examples), "routing", tmp_path / "cache")
     assert len(list((tmp_path / "cache").iterdir())) == 2
 
 
@@ -70,9 +70,9 @@ def test_a_worker_that_loads_the_cache_never_imports_scikit_learn(tmp_path: Path
     import subprocess
     import sys
 
-    IntentModel.load_or_train(ROUTING, tmp_path)  # trained here, cached there
-    code = ("import sys; from pathlib import Path; from bot.language.intents import IntentModel; "
-            f"m = IntentModel.load_or_train(Path({str(ROUTING)!r}), Path({str(tmp_path)!r})); "
+    IntentModel.cached(load_examples(ROUTING), "routing", tmp_path)  # trained here, cached there
+    code = ("import sys; from pathlib import Path; from bot.language.intents import IntentModel, load_examples; "
+            f"m = IntentModel.cached(load_examples(Path({str(ROUTING)!r})), 'routing', Path({str(tmp_path)!r})); "
             "print(m.decide('子供に会えません').intents, 'sklearn' in sys.modules, 'scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["('visitation',)", "False", "False"]
