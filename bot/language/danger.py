@@ -168,8 +168,10 @@ _AFTER_TERM = re.compile(r"^(?:り|る|れる|された|れた|する)?(?:(?:防
                          r"の定義|の意味|という言葉|は違法|は犯罪|は罪|って違法|って犯罪|罪|は法律|の件で|の相談)")
 _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
                              r"(?:ない|なく|ません|なかつ|ず|ば|たら|なら|とは|について|ばあい|場合)")
-_URGENT = re.compile(r"(?<![てで])(今|いま(?!し|いち))(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ"
-                     r"|から(?:でも)?[^。！？!?]{0,12}(?:請求|申し?立|手続|間に合|離婚|調停|相談|でき))|"
+# 今 as "now": not 今後/今回/今年…, not after て/で, and kana いま not in a polite past (もらいました) or いまいち.
+# Its last lookahead is left open: each use below adds its own exceptions and closes it.
+_IMA = r"(?<![てで])(今|いま(?!し|いち))(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ"
+_URGENT = re.compile(_IMA + r"|から(?:でも)?[^。！？!?]{0,12}(?:請求|申し?立|手続|間に合|離婚|調停|相談|でき))|"
                      r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
                      r"\b(right now|now|tonight|today)\b")
 # Someone else's words reported (夫が「死にたい」と言って離婚に応じない): not the writer's own suicidal thoughts.
@@ -178,7 +180,7 @@ REPORTED_QUIET = {"suicide"}
 _SAID = re.compile(r"^(?:よ|ね|な|とか)?(?:と|って|つて)(?:言|い[つっわ]|ゆ[つっ]|脅|騒|わめ|喚)")
 # Now said in words: the classifier's doubt does not silence a pattern then. いま in kana is not now in the
 # polite past of a verb (もらいました, 思いました): いまし is never read as now.
-_NOW = re.compile(r"(?<![てで])(今|いま(?!し|いち))(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ|から)|"
+_NOW = re.compile(_IMA + r"|から)|"
                   r"さっき|先ほど|今日|今朝|今夜|\b(right now|tonight)\b")
 _MYSELF = re.compile(r"(私|わたし|あたし|僕|ぼく|俺|おれ|自分|うち)(も|は|が|、)|\b(i|i've|i'm)\b", re.I)  # the writer
 # A wish of one's own, read over fold() (no spaces): 死にたい, 消えてしまいたい, want to die.
@@ -293,9 +295,11 @@ class DangerCheck:
             if (strong and not (cat.history_quiet and past_question)) or weak:
                 found.add(cat.name)
         if self.model is not None:
-            # what the classifier reads: the message without harm said not to have happened
-            read = unicodedata.normalize("NFKC", _EN_NEGATED_HARM.sub(" ", text)).lower()
-            guess = self.model.guess(read if fold(read) else text)
+            # what the classifier reads: the message without harm said not to have happened (the message itself,
+            # most of the time: then it reuses this turn's analysis and n-grams)
+            stripped = _EN_NEGATED_HARM.sub(" ", text)
+            read = stripped if stripped != text and fold(stripped) else text
+            guess = self.model.guess(read)
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
             # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
             # vetoed; suicide, sexual violence and a child at risk never are, except a child's harm told as
@@ -316,7 +320,7 @@ class DangerCheck:
                 found.discard("child")
             elif (danger >= self._alarm_at((legal or _WHAT_IF.search(clean) is not None) and not now,
                                            asked or told_before) and not found
-                  and _enough_words(read)):
+                  and _enough_words(analyze(read).text)):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 quiet = top in self.history_quiet and past_question and danger < SURE
                 if not quiet:
