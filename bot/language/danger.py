@@ -18,13 +18,14 @@ inside a legal question. Misses cost more than false alarms.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bot.language.morph import SMALL_KANA, analyze, hiragana  # Sudachi itself loads on a first analysis
 
 CATEGORIES = ("violence", "threat", "at_door", "confinement", "child", "sexual_violence", "suicide")
 CONTACT_ORDER = ("police", "dv_plus", "child", "onestop", "yorisoi", "inochi")  # danger now first
@@ -63,8 +64,6 @@ def contacts_for(categories: Sequence[str]) -> list[str]:
 
 
 _NOISE = re.compile(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜\-ー−'\"…]+")
-_KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
-_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")  # "しにたぃ" typed in a hurry
 
 
 def fold(text: str) -> str:
@@ -72,21 +71,21 @@ def fold(text: str) -> str:
 
     コロス, ころす and ｺﾛｽ all read ころす; しにたぃ reads しにたい.
     """
-    return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA).translate(_SMALL_KANA))
+    return _NOISE.sub("", hiragana(text).translate(SMALL_KANA))  # "しにたぃ" typed in a hurry
 
 
 def _lemma_pattern(p: str) -> str:
     """Lemma patterns are written with spaces between words, folded like the lemmas (hiragana). Inside a
     pattern a space may also be empty, so an optional word (" 髪 (の 毛)? を") needs no spacing tricks; a
     leading or trailing space still anchors on a word boundary."""
-    p = unicodedata.normalize("NFKC", p).lower().translate(_KATAKANA)
+    p = hiragana(p)
     core = re.sub(r" +", " *", p.strip())
     return (" " if p.startswith(" ") else "") + core + (" " if p.endswith(" ") else "")
 
 
 def _reading_pattern(p: str) -> str:
     """Readings are hiragana with small kana enlarged (って reads つて): fold the pattern the same way."""
-    return unicodedata.normalize("NFKC", p).lower().translate(_KATAKANA).translate(_SMALL_KANA)
+    return hiragana(p).translate(SMALL_KANA)
 
 
 @dataclass
@@ -268,8 +267,6 @@ class DangerCheck:
         """The danger categories a message signals, in a fixed order; empty when none."""
         if not fold(text):
             return ()
-        from bot.language.morph import analyze  # Sudachi: only in processes that run turns
-
         a = analyze(text)
         ctx = self.context
         clean = a.text

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-_KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
-_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")
+KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}  # str.translate: カ → か
+SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")  # しにたぃ reads しにたい
 _LOCK = threading.Lock()
 _TOKENIZER: Any = None
 _MODE: Any = None
@@ -23,7 +23,7 @@ _MODE: Any = None
 
 def hiragana(text: str) -> str:
     """Katakana → hiragana, full width → half, lower case (readings compare in one script)."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA)
+    return unicodedata.normalize("NFKC", text).lower().translate(KATAKANA)
 
 
 @lru_cache(maxsize=8192)
@@ -54,7 +54,7 @@ class Analysis:
     @cached_property
     def reading(self) -> str:
         """The whole message read aloud, in hiragana, small kana enlarged, no spaces or punctuation."""
-        return _NOISE.sub("", "".join(t.reading for t in self.tokens)).translate(_SMALL_KANA)
+        return _NOISE.sub("", "".join(t.reading for t in self.tokens)).translate(SMALL_KANA)
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")

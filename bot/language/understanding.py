@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.language.morph import analyze, hiragana
+from bot.language.morph import KATAKANA, analyze, hiragana
 from bot.language.parse import negated, negation_follows, parse_when
 
 # A date as people write it inside a sentence (NFKC, lower case); bot.language.parse.parse_when reads it.
@@ -261,12 +261,11 @@ class Understanding:
 
 
 _KANJI = re.compile(r"[\u4e00-\u9fff]")  # written in kanji: not a kana typo (東京 is not 西東京 misspelt)
-_KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
 
 
 def _fold(cue: str) -> str:
     """A cue folded like the text: katakana as hiragana (ベッキョ meets べっきょ); its regex syntax untouched."""
-    return unicodedata.normalize("NFKC", cue).translate(_KATAKANA)
+    return unicodedata.normalize("NFKC", cue).translate(KATAKANA)
 
 
 def _said(cue: str, clean: str, lemmas: str) -> bool:
