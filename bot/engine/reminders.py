@@ -156,9 +156,11 @@ def _future_day(said: str, today: date) -> date | None:
     return day if parse_date(said, date(day.year + 1, 12, 31)) == day else None  # the year was written
 
 
-def _pending(s: Session, turn: Turn) -> dict[str, Any] | None:
+def _pending(s: Session, turn: Turn, after: str = "") -> dict[str, Any] | None:
+    """The booking in progress, once its step `after` was chosen; else None, and the person is told to start over
+    (a button tapped out of order, or from an old message)."""
     pending = s.answers.get(PENDING)
-    if not isinstance(pending, dict):
+    if not isinstance(pending, dict) or (after and after not in pending):
         turn.say("reminders.start_over")
         return None
     return pending
@@ -183,10 +185,8 @@ def sound(quiet: bool) -> Any:
     """Silent or not; then: one 「届きましたか」 after it, or not?"""
 
     def run(engine: Engine, s: Session, turn: Turn) -> Reply | None:
-        pending = _pending(s, turn)
-        if pending is None or "days" not in pending:
-            if pending is not None:
-                turn.say("reminders.start_over")
+        pending = _pending(s, turn, after="days")
+        if pending is None:
             return None
         pending["quiet"] = quiet
         turn.say("reminders.ask_check")
@@ -200,10 +200,8 @@ def confirm(check: bool) -> Any:
     exactly when each comes and how to stop them."""
 
     def run(engine: Engine, s: Session, turn: Turn) -> Reply | None:
-        pending = _pending(s, turn)
-        if pending is None or "quiet" not in pending:
-            if pending is not None:
-                turn.say("reminders.start_over")
+        pending = _pending(s, turn, after="quiet")
+        if pending is None:
             return None
         s.answers.pop(PENDING, None)
         plan, days, quiet = engine.reminder_plan, int(pending["days"]), bool(pending["quiet"])
