@@ -16,8 +16,8 @@ from pathlib import Path
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]  # a source checkout: its tests/data corpora
-HELDOUT = ROOT / "tests" / "data" / "nlu" / "heldout"
-DEV = ROOT / "tests" / "data" / "nlu" / "dev"
+CORPORA = ROOT / "tests" / "data" / "nlu"
+DEV = CORPORA / "dev"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,15 +26,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     cmds.add_parser("train", help="train the router from flows/nlu/routing.yaml into the cache")
     ev = cmds.add_parser("eval", help="aggregate figures on a corpus (default: the held-out one, else dev)")
     ev.add_argument("--data", type=Path, help="a directory with routing.yaml, danger.yaml, ordinary.yaml "
-                                              "(default: $KAKEHASHI_NLU_HELDOUT, tests/data/nlu/heldout, else dev)")
+                                              "(default: $KAKEHASHI_NLU_HELDOUT, the newest tests/data/nlu/heldoutN, "
+                                              "else dev)")
 
 
 def corpus_dir(given: Path | None = None) -> Path:
     env = os.environ.get("KAKEHASHI_NLU_HELDOUT")
-    for candidate in (given, Path(env) if env else None, HELDOUT):
+    for candidate in (given, Path(env) if env else None, newest_heldout()):
         if candidate is not None and candidate.is_dir():
             return candidate
     return DEV
+
+
+def newest_heldout() -> Path | None:
+    """The held-out set written last (heldout5, heldout6…): the one no decision has spent yet."""
+    sets = [p for p in CORPORA.glob("heldout*") if p.is_dir() and p.name[7:].isdigit()]
+    return max(sets, key=lambda p: int(p.name[7:]), default=None)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -64,8 +71,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 def report(settings: Settings, data: Path) -> list[str]:
     """Every figure, as lines of text; the suite prints the same lines."""
     from bot.language import morph
+    from bot.language.corpora import read
     from bot.language.danger import DangerCheck
-    from bot.language.evaluate import danger_report, read, routing_report
+    from bot.language.evaluate import danger_report, routing_report
     from bot.language.understanding import Understanding
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from bot.language.corpora import danger_lines
 from bot.language.morph import SMALL_KANA, analyze, hiragana  # Sudachi itself loads on a first analysis
 
 CATEGORIES = ("violence", "threat", "at_door", "confinement", "child", "sexual_violence", "suicide")
@@ -220,6 +221,7 @@ CONFIRM = 0.15  # inside a legal question or a story told as history (昔, used 
 DOUBT = 0.05  # below this the classifier vetoes those patterns even when the message says 今
 CHILD_HISTORY = 0.05  # a child's harm told as history in a legal question is quiet below this
 SURE = 0.8  # history inside a legal question is quiet, unless the classifier is this sure
+SHORT = 12  # characters: a message this short that names a wish to die only to deny it says nothing else
 ALSO = 0.5  # once the alarm is up, the classifier's first category joins the patterns' from this probability:
 # 断ったのに夫がやめてくれない matches violence, but it is sexual violence (#8891) the reply must offer
 
@@ -245,7 +247,8 @@ class DangerCheck:
     @classmethod
     def load(cls, path: Path, examples: Path | None = None, classifier: bool = True) -> DangerCheck:
         """The patterns in `path` and (unless `classifier` is off) the classifier trained from `examples`
-        (default: nlu/danger.yaml beside it, plus the routing examples of topics without danger words)."""
+        (default: nlu/danger.yaml beside it, plus the routing examples of topics without danger words and the
+        corpora's danger and ordinary messages)."""
         with open(path, encoding="utf-8") as fh:
             spec = yaml.safe_load(fh) or {}
         examples = examples or path.parent / "nlu" / "danger.yaml"
@@ -259,6 +262,8 @@ class DangerCheck:
                 for topic, items in load_examples(routing).items():
                     if topic not in ("protection_order", "emergency"):
                         data["none"] = [*data.get("none", []), *(i for i in items if i not in data.get("none", []))]
+            for label, items in danger_lines(examples.parent).items():
+                data[label] = list(dict.fromkeys([*data.get(label, []), *items]))
             data["none"] = [*data.get("none", []), *_answers(path.parent, cls(spec))]
             model = IntentModel.cached(data, "danger")
         return cls(spec, model)
@@ -278,6 +283,7 @@ class DangerCheck:
         asked = bool(ctx.question.search(clean))
         past_question = legal and not now and (asked or told_before)
         found: set[str] = set()
+        denied: set[str] = set()  # a short message's wish to die the patterns read as not meant (死にたくない)
         reading, ends = _reading_index(a)
         views = (a.lemmas, reading, ends, fold(a.text))
         # A death told inside a legal question (元夫が自殺しました。相続は?) is bereavement: suicide words there
@@ -291,7 +297,11 @@ class DangerCheck:
             weak = (not legal or now) and self._matches(a, cat.weak, views, reported)
             if (strong and not (cat.history_quiet and past_question)) or weak:
                 found.add(cat.name)
-        if self.model is not None:
+            elif cat.name == "suicide" and len(clean) <= SHORT and self._mentions(cat.strong, views, a.text):
+                denied.add(cat.name)
+        # A word or two (help, 殴られた, SOS) is judged by the patterns alone: the classifier neither raises nor
+        # vetoes an alarm on so little
+        if self.model is not None and _enough_words(clean):
             # what the classifier reads: the message without harm said not to have happened (the message itself,
             # most of the time: then it reuses this turn's analysis and n-grams)
             stripped = _EN_NEGATED_HARM.sub(" ", text)
@@ -315,11 +325,16 @@ class DangerCheck:
                 found.discard("suicide")
             if past_question and danger < CHILD_HISTORY:
                 found.discard("child")
-            elif (danger >= self._alarm_at((legal or _WHAT_IF.search(clean) is not None) and not now,
-                                           asked or told_before) and not found
-                  and _enough_words(analyze(read).text)):
+            # harm the writer says did not happen ("he was never violent"): what is left is weighed as strictly as
+            # a legal question
+            elif (danger >= self._alarm_at(((legal or _WHAT_IF.search(clean) is not None) and not now)
+                                           or read != text, asked or told_before) and not found
+                  and (read == text or _enough_words(analyze(read).text))):
                 top = next(c for c, _ in guess.ranked if c != "none")
-                quiet = top in self.history_quiet and past_question and danger < SURE
+                # 死にたくない: the patterns read the words and their negation, the classifier only the words; in
+                # a message that says nothing else, the patterns' reading stands. Only for a wish: 殺されたくない
+                # denies no fact, it fears one
+                quiet = (top in self.history_quiet and past_question and danger < SURE) or top in denied
                 if not quiet:
                     found.add(top)
             if found:
@@ -344,9 +359,7 @@ class DangerCheck:
                  ) -> bool:
         """`reported`: a match someone else is quoted as saying (夫が「死にたい」と言って) does not count."""
         lemmas, reading, ends, surface = views
-        if not (("lemmas" in p.any and p.any["lemmas"].search(lemmas))
-                or ("readings" in p.any and (p.any["readings"].search(reading) or p.any["readings"].search(surface)))
-                or ("english" in p.any and p.any["english"].search(a.text))):
+        if not self._mentions(p, views, a.text):
             return False  # most messages: no pattern of this category anywhere, one search per reading
         for rx in p.lemmas:
             for m in rx.finditer(lemmas):
@@ -375,6 +388,15 @@ class DangerCheck:
                         or _asks_about_term(a.text, m.start())):
                     return True
         return False
+
+    @staticmethod
+    def _mentions(p: Patterns, views: tuple[str, str, list[int], str], text: str) -> bool:
+        """Some pattern of the category occurs at all, whatever its context."""
+        lemmas, reading, _, surface = views
+        return bool(("lemmas" in p.any and p.any["lemmas"].search(lemmas))
+                    or ("readings" in p.any and (p.any["readings"].search(reading)
+                                                 or p.any["readings"].search(surface)))
+                    or ("english" in p.any and p.any["english"].search(text)))
 
     @staticmethod
     def _dropped_after(a: Any, index: int, start: int = 0) -> bool:

@@ -1,6 +1,6 @@
 """Measuring understanding on a corpus: aggregate figures only.
 
-The held-out corpora (tests/data/nlu/heldout) are written by someone who never saw the examples or the
+The held-out corpora (tests/data/nlu/heldout*) are written by someone who never saw the examples or the
 patterns; nobody tuning the bot reads them. So these reports print counts, rates and confusion tables —
 never a message's text — and `kakehashi nlu eval` prints nothing else.
 """
@@ -10,20 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-# The held-out danger categories and the detector's (bot/language/danger.py CATEGORIES).
-DANGER_NAMES = {"violence": "violence", "threats": "threat", "stalking_at_door": "at_door",
-                "confinement": "confinement", "child_at_risk": "child", "sexual_violence": "sexual_violence",
-                "suicide": "suicide"}
-
-
-def read(path: Path, key: str) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        return list((yaml.safe_load(fh) or {}).get(key) or [])
+from bot.language.corpora import CATEGORIES
 
 
 @dataclass
@@ -124,7 +113,7 @@ def danger_report(detect: Callable[[str], tuple[str, ...]], danger: Sequence[Map
         found = detect(str(item["text"]))
         row = seen.setdefault(cat, [0, 0, 0])
         row[0] += bool(found)
-        row[1] += DANGER_NAMES.get(cat, cat) in found
+        row[1] += CATEGORIES.get(cat, cat) in found
         row[2] += 1
     rep.per_category = {k: (v[0], v[1], v[2]) for k, v in seen.items()}
     for item in ordinary:

@@ -75,7 +75,10 @@ class Thresholds:
     route: float = 0.25
     margin: float = 0.10
     pair: float = 0.22
-    clause: float = 0.9  # one clause of a longer message this sure of another topic: ask which
+    clause: float = 0.9  # one clause of a longer message this sure of another topic: ask which…
+    clause_floor: float = 0.1  # …when the whole message gives that topic this much. Lower than `pair`: the clause
+    # is the evidence (別居中で子供に会わせてもらえず、夫は浮気もしている). Leave-one-set-out on the corpora: 7 more
+    # questions in 1,787 first messages, 6 of them naming the right topic
     never_asked: tuple[str, ...] = ("emergency",)
     both: float = 0.38  # a second topic this likely was named too (別居中で子に会えず、夫は浮気も): ask which
 
@@ -166,7 +169,8 @@ class IntentModel:
         guess = self.guess(text)
         decision = decide(guess, self.thresholds)
         second, p2 = guess.second
-        if decision.kind == "go" and p2 >= self.thresholds.pair and second == self._another_topic(text, guess.best[0]):
+        if decision.kind == "go" and p2 >= self.thresholds.clause_floor and second == self._another_topic(
+                text, guess.best[0]):
             return Decision("ask", (decision.intents[0], second))
         return decision
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.language.corpora import routing_lines
 from bot.language.morph import KATAKANA, analyze, hiragana
 from bot.language.parse import negated, negation_follows, parse_when
 
@@ -276,11 +277,13 @@ def _said(cue: str, clean: str, lemmas: str) -> bool:
 
 
 def router_examples(path: Path) -> dict[str, list[str]]:
-    """What the router learns: routing.yaml's `intents` (the danger classifier learns them too, as ordinary)
-    and its `router_only` lines (kept from the danger classifier: see the comment in routing.yaml)."""
+    """What the router learns: routing.yaml's `intents` (the danger classifier learns them too, as ordinary),
+    its `router_only` lines (kept from the danger classifier: see the comment in routing.yaml) and the first
+    messages of the corpora beside it (bot/language/corpora.py)."""
     data = _yaml(path)
     examples = {k: [str(x) for x in v or ()] for k, v in (data.get("intents") or {}).items()}
-    for topic, items in (data.get("router_only") or {}).items():
+    more = [data.get("router_only") or {}, routing_lines(path.parent)]
+    for topic, items in ((t, i) for extra in more for t, i in extra.items()):
         examples[topic] = list(dict.fromkeys([*examples.get(topic, []), *(str(x) for x in items or ())]))
     return examples
 

@@ -2,7 +2,9 @@
 
 Every menu topic has routing examples; every option of every question has words beyond its label (synonyms
 in the flow or examples in flows/nlu/options.yaml); no example is claimed by two options of one question, or
-by two topics; every slot cue and danger pattern compiles and names a real question and option.
+by two topics; every slot cue and danger pattern compiles and names a real question and option; every
+corpus that teaches the classifiers (flows/nlu/corpora) uses known topics and categories and gives no message
+two of them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import yaml
 from bot.content.flows import Flow
 from bot.content.texts import LANGUAGES, Texts
 from bot.engine.session import MENU_FLOW
+from bot.language.corpora import CATEGORIES, ORDINARY, danger_lines, routing_lines, teaching
 from bot.language.understanding import _norm
 
 MIN_ROUTING_EXAMPLES = 5
@@ -47,6 +50,7 @@ def nlu_problems(flows: Mapping[str, Flow], texts: Texts, flows_dir: Path) -> li
             if key in claimed and claimed[key] != intent:
                 problems.append(f"nlu/routing.yaml: {example!r} is an example of both {claimed[key]!r} and {intent!r}")
             claimed[key] = intent
+    problems += corpus_problems(nlu, topics | {"none", "emergency"})
 
     extra = _yaml(nlu / "options.yaml").get("options") or {}
     known = {f"{f.id}.{n.name}.{o.id}" for f in flows.values() for n in f.nodes.values() for o in n.options}
@@ -104,4 +108,26 @@ def nlu_problems(flows: Mapping[str, Flow], texts: Texts, flows_dir: Path) -> li
         DangerCheck.load(flows_dir / "danger.yaml")
     except (ValueError, re.error, OSError) as exc:
         problems.append(f"danger.yaml: {exc}")
+    return problems
+
+
+def corpus_problems(nlu: Path, intents: set[str]) -> list[str]:
+    """The teaching corpora name known topics and danger categories, and no message has two labels, there or
+    beside the examples in routing.yaml and danger.yaml."""
+    problems = [f"nlu/corpora/{c.name}: no routing.yaml, danger.yaml or ordinary.yaml"
+                for c in teaching(nlu) if not any((c / f).exists() for f in ("routing.yaml", "danger.yaml",
+                                                                               "ordinary.yaml"))]
+    known = {"routing": intents, "danger": set(CATEGORIES.values()) | {ORDINARY}}
+    routing = _yaml(nlu / "routing.yaml")
+    examples = {"routing": [routing.get("intents") or {}, routing.get("router_only") or {}],
+                "danger": [_yaml(nlu / "danger.yaml").get("examples") or {}]}
+    for kind, lines in (("routing", routing_lines(nlu)), ("danger", danger_lines(nlu))):
+        owner = {_norm(str(t)): label for found in examples[kind] for label, ts in found.items() for t in ts or ()}
+        for label, texts in lines.items():
+            if label not in known[kind]:
+                problems.append(f"nlu/corpora: {label!r} is no {kind} label (known: {sorted(known[kind])})")
+            for text in texts:
+                key = _norm(text)
+                if owner.setdefault(key, label) != label:
+                    problems.append(f"nlu/corpora: {text!r} is labelled both {owner[key]!r} and {label!r}")
     return problems

@@ -14,8 +14,8 @@ import pytest
 
 from bot.engine.inputs import Incoming
 from bot.engine.session import Session
+from bot.language.corpora import CATEGORIES, read
 from bot.language.danger import DangerCheck
-from bot.language.evaluate import DANGER_NAMES, read
 from bot.language.understanding import Understanding
 from bot.settings import Settings
 from tests import line_events as ev
@@ -97,7 +97,7 @@ def test_an_alarm_is_raised_at_the_menu_and_in_every_flow_alike(name: str, engin
         for flow in STARTS:
             assert mid_flow_alarm(engine, text, flow) == (text in raised), f"{flow} differs from the layer"
     caught = sum(str(m["text"]) in raised for m in danger)
-    right = sum(DANGER_NAMES[str(m["category"])] in check.detect(str(m["text"])) for m in danger)
+    right = sum(CATEGORIES[str(m["category"])] in check.detect(str(m["text"])) for m in danger)
     assert caught / len(danger) >= 0.94 and right / len(danger) >= 0.75
 
 

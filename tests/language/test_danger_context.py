@@ -55,7 +55,19 @@ STILL_DANGER = [
     ("元夫が娘を友達の前で叩いた", "child"),  # a parent named: harm at home
     ("息子が先生に殴られた", "child"),
     ("保育園で娘の背中にあざがあると言われた", "child"),
+    # a word or two is the patterns' alone: the classifier neither raises nor vetoes it
+    ("help", "violence"),
+    ("Help!", "violence"),
+    # fearing harm is not denying it: only a wish to die is negated by たくない
+    ("殺されたくない", "violence"),
 ]
+
+
+@pytest.mark.parametrize("text", ["死にたくない", "消えたくない", "もう死にたいとは思わない"])
+def test_a_short_message_that_denies_a_wish_to_die_stays_quiet(text: str) -> None:
+    """The patterns read 死にたく and its ない; the classifier reads only the words. With nothing else said,
+    the patterns' reading stands."""
+    assert CHECK.detect(text) == ()
 
 
 @pytest.mark.parametrize("text", QUIET)
