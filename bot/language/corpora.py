@@ -45,11 +45,15 @@ def routing_lines(nlu_dir: Path) -> dict[str, list[str]]:
 
 
 def danger_lines(nlu_dir: Path) -> dict[str, list[str]]:
-    """detector category (or `none` for ordinary talk) → messages, from every teaching corpus."""
+    """detector category (or `none` for ordinary talk and off-topic first messages) → messages, from every
+    teaching corpus."""
     found: dict[str, list[str]] = {}
     for corpus in teaching(nlu_dir):
         for item in read(corpus / "danger.yaml", "messages"):
             found.setdefault(CATEGORIES.get(str(item["category"]), str(item["category"])), []).append(str(item["text"]))
         for item in read(corpus / "ordinary.yaml", "messages"):
             found.setdefault(ORDINARY, []).append(str(item["text"]))
+        for item in read(corpus / "routing.yaml", "utterances"):  # off-topic first messages (敷金, おなかすいた)
+            if item["intent"] == "none":
+                found.setdefault(ORDINARY, []).append(str(item["text"]))
     return found

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
+from bot.language.romaji import as_kana
+
 KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}  # str.translate: カ → か
 SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")  # しにたぃ reads しにたい
 _LOCK = threading.Lock()
@@ -82,6 +84,7 @@ def load() -> None:
 def analyze(text: str) -> Analysis:
     """Tokens of one message. Cached: the danger check, the router and the slot reader share one analysis."""
     clean = _SURROGATES.sub("", unicodedata.normalize("NFKC", text).lower()[:2000])  # Sudachi takes UTF-8 only
+    clean = as_kana(clean)  # kodomo ni aenai → こども に あえない
     tok, _ = _tokenizer()
     tokens = []
     with _LOCK:  # Sudachi's tokenizer object is not shared safely between threads

@@ -32,9 +32,9 @@ def test_the_router_learns_a_corpus_first_messages_beside_the_examples(tmp_path:
         "visitation": ["子どもに会いたい", "面会を拒否された", "むすめにあわせてもらえん"], "none": ["こんにちは"]}
 
 
-def test_danger_messages_teach_the_detector_category_and_ordinary_ones_none(tmp_path: Path) -> None:
+def test_danger_messages_teach_the_detector_category_ordinary_and_off_topic_ones_none(tmp_path: Path) -> None:
     _corpus(tmp_path)
-    assert danger_lines(tmp_path) == {"at_door": ["ドアの前にいる"], "none": ["保護命令の期間は"]}
+    assert danger_lines(tmp_path) == {"at_door": ["ドアの前にいる"], "none": ["保護命令の期間は", "こんにちは"]}
 
 
 def test_the_shipped_corpora_teach_every_category_and_topic() -> None:

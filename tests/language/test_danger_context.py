@@ -34,6 +34,13 @@ QUIET = [
     "リベンジポルノ防止法について知りたい",
     "I want to disappear from his life completely, legally. Can I change my name?",
     "my daughter got hurt at soccer, nothing serious, but I want to tell her dad",
+    # a reading is not matched across words: したひに is not タヒに, 嫁氏の浮気 is not 死のう
+    "離婚した日に元夫から面会の連絡が来ました",
+    "嫁氏の浮気相手を訴えたい",
+    # someone else's death inside a legal question, whatever "now" it says; harm long past the classifier reads as
+    # plainly ordinary, whatever 今 it says
+    "My father died by suicide two years ago and now my stepmother wants his pension. Can she get it?",
+    "元夫に昔殴られて腰を痛めました。今も通院しています。治療費は請求できますか",
     # a child hurt by another child: school or sibling trouble
     "子どもが友達に叩かれて帰ってきました。学校に相談すべき？",
     "上の子が下の子を叩いてしまいます。しつけの相談です",
@@ -60,6 +67,10 @@ STILL_DANGER = [
     ("Help!", "violence"),
     # fearing harm is not denying it: only a wish to die is negated by たくない
     ("殺されたくない", "violence"),
+    # romaji is read as kana, and slang as typed still counts
+    ("otto ni nagurareteru tasukete", "violence"),
+    ("shinitai", "suicide"),
+    ("タヒにたい", "suicide"),
 ]
 
 
