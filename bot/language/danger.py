@@ -178,9 +178,11 @@ _URGENT = re.compile(_IMA + r"|から(?:でも)?[^。！？!?]{0,12}(?:請求|�
 # Threats stay: 「死ね」と言われた is said TO the writer.
 REPORTED_QUIET = {"suicide"}
 _SAID = re.compile(r"^(?:よ|ね|な|とか)?(?:と|って|つて)(?:言|い[つっわ]|ゆ[つっ]|脅|騒|わめ|喚)")
+# Harm going on (今も殴られています) or just now: history in a legal question is not settled beside it.
+_ONGOING = re.compile(r"れている|れています|れてる|さっき|先ほど|今日|今朝|今夜|昨日|昨夜|"
+                      r"\b(right now|tonight|today)\b")
 # Now said in words: the classifier's doubt does not silence a pattern then. いま in kana is not now in the
 # polite past of a verb (もらいました, 思いました): いまし is never read as now.
-_ONGOING = re.compile(r"れている|れています|れてる|さっき|先ほど|今日|今朝|今夜|昨日|昨夜|\b(right now|tonight|today)\b")
 _NOW = re.compile(_IMA + r"|から)|"
                   r"さっき|先ほど|今日|今朝|今夜|\b(right now|tonight)\b")
 _MYSELF = re.compile(r"(私|わたし|あたし|僕|ぼく|俺|おれ|自分|うち)(も|は|が|、)|\b(i|i've|i'm)\b", re.I)  # the writer
@@ -334,7 +336,7 @@ class DangerCheck:
             # harm the writer says did not happen ("he was never violent"): what is left is weighed as strictly as
             # a legal question
             elif (danger >= self._alarm_at(((legal or _WHAT_IF.search(clean) is not None) and not now)
-                                           or read != text, asked or told_before) and not found
+                                           or read != text, asked or told_before or read != text) and not found
                   and (read == text or _enough_words(analyze(read).text))):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 # 死にたくない: the patterns read the words and their negation, the classifier only the words; in
@@ -356,10 +358,11 @@ class DangerCheck:
     @staticmethod
     def _alarm_at(legal: bool, asked_or_past: bool) -> float:
         """How sure the classifier alone must be: least for a plain statement about no law (what someone in
-        danger writes), most inside a legal question."""
-        if legal:
+        danger writes), most inside a legal question (asked, or told as history); a statement that only names
+        the law (離婚して子どもにも会えなくて、もう終わりにしたい) is in between."""
+        if legal and asked_or_past:
             return LEGAL_ALARM
-        return ALARM if asked_or_past else STATEMENT_ALARM
+        return ALARM if asked_or_past or legal else STATEMENT_ALARM
 
     def _matches(self, a: Any, p: Patterns, views: tuple[str, str, list[int], str], reported: bool = False
                  ) -> bool:

@@ -1,4 +1,4 @@
-"""The blind held-out sets (5, 10 and 11) sent as people send them: as a new friend's first message and
+"""The blind held-out sets (5, 12 and 13) sent as people send them: as a new friend's first message and
 in the middle of a flow, through the engine a LINE event reaches, and a sample through the real webhook, worker
 and SDK. The language layer's figures (tests/language/test_nlu_eval.py) are only worth something if nothing
 between LINE and that layer loses a route or an alarm: the place question, the commands, the menu's own words and
@@ -23,7 +23,7 @@ from tests.harness import Chat
 from tests.instants import WEEKDAY_NOON
 
 CORPORA = Path(__file__).resolve().parents[2] / "tests" / "data" / "nlu"
-HONEST = ("heldout5", "heldout10", "heldout11")
+HONEST = ("heldout5", "heldout12", "heldout13")
 AT = WEEKDAY_NOON.timestamp()
 # A first message that starts each flow, and so a question in the middle of it for the danger check.
 STARTS = {"visitation": "子供に会えません", "affair_separation": "別居中に夫が不倫しています",

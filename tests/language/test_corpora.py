@@ -39,7 +39,7 @@ def test_danger_messages_teach_the_detector_category_ordinary_and_off_topic_ones
 
 def test_the_shipped_corpora_teach_every_category_and_topic() -> None:
     nlu = ROOT / "flows" / "nlu"
-    assert [c.name for c in teaching(nlu)][:4] == ["set1", "set2", "set3", "set4"]
+    assert {"set1", "set2", "set3", "set4"} <= {c.name for c in teaching(nlu)}
     danger = danger_lines(nlu)
     assert set(danger) == {"violence", "threat", "at_door", "confinement", "child", "sexual_violence", "suicide",
                            "none"}

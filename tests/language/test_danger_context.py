@@ -67,6 +67,10 @@ STILL_DANGER = [
     ("Help!", "violence"),
     # fearing harm is not denying it: only a wish to die is negated by たくない
     ("殺されたくない", "violence"),
+    # a harm said as a condition, in someone's words, is a threat (not a hypothetical of the writer's)
+    ("元妻に「家に来たら刺す」と言われた", "threat"),
+    ("払わないなら子どもに何をするかわからないと言われた", "threat"),
+    ("He said he would shoot me if I leave", "threat"),
     # romaji is read as kana, and slang as typed still counts
     ("otto ni nagurareteru tasukete", "violence"),
     ("shinitai", "suicide"),
@@ -89,3 +93,13 @@ def test_history_terms_negation_and_figures_stay_quiet(text: str) -> None:
 @pytest.mark.parametrize(("text", "category"), STILL_DANGER)
 def test_the_same_words_said_of_now_raise_the_alarm(text: str, category: str) -> None:
     assert category in CHECK.detect(text)
+
+
+def test_the_classifier_alone_needs_most_inside_a_legal_question_not_beside_legal_words() -> None:
+    """離婚して子どもにも会えなくて、もう終わりにしたい names the law but asks nothing of it: weighed like any
+    statement that tells a story, not like a legal question."""
+    from bot.language import danger
+
+    assert CHECK._alarm_at(legal=True, asked_or_past=True) == danger.LEGAL_ALARM
+    assert CHECK._alarm_at(legal=True, asked_or_past=False) == danger.ALARM
+    assert CHECK._alarm_at(legal=False, asked_or_past=False) == danger.STATEMENT_ALARM
