@@ -51,6 +51,8 @@ def test_kill_9_of_a_worker_with_2000_events_in_flight(processes, client, fake_l
     assert len(fake_line.deliveries()) == len(events)
     assert in_order(fake_line, events)
     assert not any(r.xlen(keys.stream(p)) for p in range(4)) and r.xlen(keys.DEADLETTERS) == 0
+    # the survivor may answer everything while the replacement still loads the language layer: let it come up
+    until(lambda: processes.output("replacement").strip(), timeout=30)
     for name in ("survivor", "replacement"):  # JSON lines only, and no crash
         lines = processes.output(name).splitlines()
         assert lines and all(json.loads(line)["level"] in ("INFO", "WARNING") for line in lines), name
