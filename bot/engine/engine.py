@@ -6,6 +6,7 @@ Pure with respect to I/O: no Redis, no LINE, no clock. The worker loads and save
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from bot.engine.session import MENU_FLOW, Session
 from bot.engine.turn import Turn
 from bot.language.danger import HARM_ANSWERS, DangerCheck
 from bot.language.parse import match_option, normalize, parse_amount, parse_count, parse_when
+from bot.language.romaji import as_kana
 from bot.language.understanding import OptionText, Understanding
 from bot.organizations import Organizations
 
@@ -410,6 +412,9 @@ def _within(value: int, node: Node) -> bool:
 
 
 def _looks_english(text: str) -> bool:
-    """Latin words, not an acronym a Japanese writer uses ("DV", "OK", "LINE")."""
+    """Latin words, not an acronym a Japanese writer uses ("DV", "OK", "LINE") nor Japanese typed in romaji
+    (kodomo ni aenai): that person reads Japanese."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isascii() for c in letters) and any(c.islower() for c in letters)
+    plain = unicodedata.normalize("NFKC", text).lower()
+    return (len(letters) >= 4 and all(c.isascii() for c in letters) and any(c.islower() for c in letters)
+            and as_kana(plain) == plain)

@@ -14,6 +14,7 @@ ROUTED = [  # (first message, a words of the first question of the right flow)
     ("子供と会いたいのに嫁が拒否します", "いまの状況"),
     ("無料で法律相談できるところ", "配偶者"),
     ("収入が少なくても弁護士に頼める？", "配偶者"),
+    ("kodomo ni aenai", "いまの状況"),  # romaji: Japanese, answered in Japanese
 ]
 ROUTED_EN = [
     ("My wife won't let me see my son since we separated", "domestic violence or abuse of the child"),
