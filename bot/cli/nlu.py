@@ -40,8 +40,8 @@ def corpus_dir(given: Path | None = None) -> Path:
 
 def newest_heldout() -> Path | None:
     """The held-out set written last (heldout5, heldout6…): the one no decision has spent yet."""
-    sets = [p for p in CORPORA.glob("heldout*") if p.is_dir() and p.name[7:].isdigit()]
-    return max(sets, key=lambda p: int(p.name[7:]), default=None)
+    numbered = {int(n): p for p in CORPORA.glob("heldout*") if (n := p.name.removeprefix("heldout")).isdigit()}
+    return numbered[max(numbered)] if numbered else None
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -171,16 +171,16 @@ _FOLDED_DROPPED = re.compile(r"^(?:て|で)?(?:は|も)?(?:い|お|な)?"
 # 今 as "now": not 今後/今回/今年…, not after て/で, and kana いま not in a polite past (もらいました) or いまいち.
 # Its last lookahead is left open: each use below adds its own exceptions and closes it.
 _IMA = r"(?<![てで])(今|いま(?!し|いち))(?!後|回|度|の法|年|月|週|まで|の制度|は|では|す|せ"
+# Harm just now or going on (今も殴られています), said without 今.
+_GOING_ON = r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
 _URGENT = re.compile(_IMA + r"|から(?:でも)?[^。！？!?]{0,12}(?:請求|申し?立|手続|間に合|離婚|調停|相談|でき))|"
-                     r"さっき|先ほど|今日|今朝|今夜|昨日|昨夜|れている|れています|れてる|"
-                     r"\b(right now|now|tonight|today)\b")
+                     + _GOING_ON + r"\b(right now|now|tonight|today)\b")
+# …and the same without 今 or a bare "now": history in a legal question is not settled beside it.
+_ONGOING = re.compile(_GOING_ON + r"\b(right now|tonight|today)\b")
 # Someone else's words reported (夫が「死にたい」と言って離婚に応じない): not the writer's own suicidal thoughts.
 # Threats stay: 「死ね」と言われた is said TO the writer.
 REPORTED_QUIET = {"suicide"}
 _SAID = re.compile(r"^(?:よ|ね|な|とか)?(?:と|って|つて)(?:言|い[つっわ]|ゆ[つっ]|脅|騒|わめ|喚)")
-# Harm going on (今も殴られています) or just now: history in a legal question is not settled beside it.
-_ONGOING = re.compile(r"れている|れています|れてる|さっき|先ほど|今日|今朝|今夜|昨日|昨夜|"
-                      r"\b(right now|tonight|today)\b")
 # Now said in words: the classifier's doubt does not silence a pattern then. いま in kana is not now in the
 # polite past of a verb (もらいました, 思いました): いまし is never read as now.
 _NOW = re.compile(_IMA + r"|から)|"
@@ -264,9 +264,9 @@ class DangerCheck:
             if routing.exists():
                 for topic, items in load_examples(routing).items():
                     if topic not in ("protection_order", "emergency"):
-                        data["none"] = [*data.get("none", []), *(i for i in items if i not in data.get("none", []))]
+                        _teach(data, "none", items)
             for label, items in danger_lines(examples.parent).items():
-                data[label] = list(dict.fromkeys([*data.get(label, []), *items]))
+                _teach(data, label, items)
             data["none"] = [*data.get("none", []), *_answers(path.parent, cls(spec))]
             model = IntentModel.cached(data, "danger")
         return cls(spec, model)
@@ -311,6 +311,7 @@ class DangerCheck:
             # most of the time: then it reuses this turn's analysis and n-grams)
             stripped = _EN_NEGATED_HARM.sub(" ", text)
             read = stripped if stripped != text and fold(stripped) else text
+            denies_harm = read != text
             guess = self.model.guess(read)
             danger = 1.0 - dict(guess.ranked).get("none", 0.0)
             # A pattern matched, nothing else reads as danger: violence, threats, the door and confinement are
@@ -336,8 +337,8 @@ class DangerCheck:
             # harm the writer says did not happen ("he was never violent"): what is left is weighed as strictly as
             # a legal question
             elif (danger >= self._alarm_at(((legal or _WHAT_IF.search(clean) is not None) and not now)
-                                           or read != text, asked or told_before or read != text) and not found
-                  and (read == text or _enough_words(analyze(read).text))):
+                                           or denies_harm, asked or told_before or denies_harm) and not found
+                  and (not denies_harm or _enough_words(analyze(read).text))):
                 top = next(c for c, _ in guess.ranked if c != "none")
                 # 死にたくない: the patterns read the words and their negation, the classifier only the words; in
                 # a message that says nothing else, the patterns' reading stands. Only for a wish: 殺されたくない
@@ -380,12 +381,13 @@ class DangerCheck:
         if p.readings:
             for rx in p.readings:
                 for m in rx.finditer(reading):
-                    if a.tokens[_index_at(ends, m.start() + 1) - 1].pos in _NOT_A_WORD_START:
+                    first = _index_at(ends, m.start() + 1) - 1
+                    if a.tokens[first].pos in _NOT_A_WORD_START:
                         continue  # read across words: 嫁氏の浮気 reads よめしのうわき, not 死のう
                     after = _index_at(ends, m.end())
                     if reported and _SAID.match(_NOISE.sub("", "".join(t.surface for t in a.tokens[after:]))):
                         continue
-                    if not self._dropped_after(a, after, _index_at(ends, m.start() + 1) - 1):
+                    if not self._dropped_after(a, after, first):
                         return True
                 for m in rx.finditer(surface):  # what Sudachi split oddly (しにたぃ), read as typed
                     rest = surface[m.end():]
@@ -458,6 +460,11 @@ def _reading_index(a: Any) -> tuple[str, list[int]]:
         reading += fold(t.reading)
         ends.append(len(reading))
     return reading, ends
+
+
+def _teach(data: dict[str, list[str]], label: str, items: list[str]) -> None:
+    """Add examples to a label, each once."""
+    data[label] = list(dict.fromkeys([*data.get(label, []), *items]))
 
 
 _NOT_A_WORD_START = frozenset({"助詞", "助動詞", "接尾辞"})  # where a reading match cannot begin

@@ -23,12 +23,10 @@ _ENGLISH = frozenset(f"{_FUNCTION_WORDS} {_SYLLABLE_WORDS}".split())  # the seco
 _CLEAN = 0.8  # the share of words that must spell syllables cleanly
 
 
-def _syllables(word: str) -> str | None:
-    """The word in hiragana, or None when it is not made of Japanese syllables (help → へるっ, the → てぇ)."""
+def _spells_syllables(word: str) -> bool:
+    """The word is made of Japanese syllables (aenai); help → へるっ and the → てぇ are not."""
     kana = jaconv.alphabet2kana(word)
-    if re.search(r"[a-z]", kana) or kana.startswith("っ") or kana.endswith("っ") or "っっ" in kana:
-        return None
-    return kana
+    return not (re.search(r"[a-z]", kana) or kana.startswith("っ") or kana.endswith("っ") or "っっ" in kana)
 
 
 def as_kana(text: str) -> str:
@@ -38,7 +36,6 @@ def as_kana(text: str) -> str:
     words = _WORD.findall(text)
     if not words or any(w in _ENGLISH for w in words) or (len(words) == 1 and len(words[0]) < 4):
         return text
-    spelled = [_syllables(w) for w in words]
-    if sum(k is not None for k in spelled) < _CLEAN * len(words):
+    if sum(map(_spells_syllables, words)) < _CLEAN * len(words):
         return text
     return jaconv.alphabet2kana(text)

@@ -282,9 +282,9 @@ def router_examples(path: Path) -> dict[str, list[str]]:
     messages of the corpora beside it (bot/language/corpora.py)."""
     data = _yaml(path)
     examples = {k: [str(x) for x in v or ()] for k, v in (data.get("intents") or {}).items()}
-    more = [data.get("router_only") or {}, routing_lines(path.parent)]
-    for topic, items in ((t, i) for extra in more for t, i in extra.items()):
-        examples[topic] = list(dict.fromkeys([*examples.get(topic, []), *(str(x) for x in items or ())]))
+    for more in (data.get("router_only") or {}, routing_lines(path.parent)):
+        for topic, items in more.items():
+            examples[topic] = list(dict.fromkeys([*examples.get(topic, []), *(str(x) for x in items or ())]))
     return examples
 
 
