@@ -28,7 +28,7 @@ import yaml
 from bot.language.morph import analyze
 
 log = logging.getLogger(__name__)
-FEATURES_VERSION = "3"  # bump when the features or the fit change: old cached models are then ignored
+FEATURES_VERSION = "4"  # bump when the features or the fit change: old cached models are then ignored
 NONE = "none"
 # How loosely each model fits its examples (LogisticRegression's C, by the name it is cached under). Stratified
 # 5-fold cross-validation over the examples found every C from 10 to 200 equally accurate; a looser router

@@ -23,10 +23,14 @@ _ENGLISH = frozenset(f"{_FUNCTION_WORDS} {_SYLLABLE_WORDS}".split())  # the seco
 _CLEAN = 0.8  # the share of words that must spell syllables cleanly
 
 
+_QUOTING = frozenset({"tte", "tta", "tto"})  # って, った: particles that begin with a small っ (kyodo shinken tte nani)
+
+
 def _spells_syllables(word: str) -> bool:
     """The word is made of Japanese syllables (aenai); help → へるっ and the → てぇ are not."""
     kana = jaconv.alphabet2kana(word)
-    return not (re.search(r"[a-z]", kana) or kana.startswith("っ") or kana.endswith("っ") or "っっ" in kana)
+    return word in _QUOTING or not (re.search(r"[a-z]", kana) or kana.startswith("っ") or kana.endswith("っ")
+                                    or "っっ" in kana)
 
 
 def as_kana(text: str) -> str:
